@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HhFunctions.Configuration;
+
+/// <summary>Where the app runs and how it is reached from a browser.</summary>
+public sealed class AppOptions
+{
+    public const string SectionName = "App";
+
+    /// <summary>
+    /// Public base address used in links (reconnect links, redirect URI default). When empty:
+    /// https://{WEBSITE_HOSTNAME} inside Azure, http://localhost:7071 standalone.
+    /// </summary>
+    public Uri? PublicBaseUrl { get; set; }
+}
+
+/// <summary>Embedded stores' folder (standalone mode).</summary>
+public sealed class DataOptions
+{
+    public const string SectionName = "Data";
+
+    [Required(ErrorMessage = "Data__Path must name a folder for the embedded secret and state stores.")]
+    public string Path { get; set; } = ".data";
+}
+
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    /// <summary>Azure Table storage connection string; empty selects the embedded file store.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Table endpoint used with the managed identity when no connection string is set.</summary>
+    public Uri? TableServiceUri { get; set; }
+
+    /// <summary>Prefix of every table name, so several apps (or test runs) can share an account.</summary>
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{0,29}$", ErrorMessage = "Storage__TablePrefix must be letters and digits, starting with a letter, at most 30 characters.")]
+    public string TablePrefix { get; set; } = "Hh";
+
+    public bool UsesAzure => !string.IsNullOrWhiteSpace(ConnectionString) || TableServiceUri is not null;
+}
+
+public sealed class KeyVaultOptions
+{
+    public const string SectionName = "KeyVault";
+
+    /// <summary>Vault address; empty selects the embedded (encrypted file) secret store.</summary>
+    public Uri? Uri { get; set; }
+
+    /// <summary>Name of the one secret that holds the hh.ru token pair and its expiry.</summary>
+    [RegularExpression("^[0-9A-Za-z-]{1,127}$", ErrorMessage = "KeyVault__TokenSecretName may hold only letters, digits and dashes.")]
+    public string TokenSecretName { get; set; } = "hh-oauth-token";
+}

@@ -1,0 +1,86 @@
+using System.Text.RegularExpressions;
+using Cronos;
+using HhFunctions.HeadHunter;
+using HhFunctions.Jobs;
+using HhFunctions.Telegram;
+using Microsoft.Extensions.Options;
+
+namespace HhFunctions.Configuration;
+
+/// <summary>Start-up checks beyond DataAnnotations, each naming the setting (never a secret's value).</summary>
+public sealed partial class ConfigurationValidator :
+    IValidateOptions<AppOptions>,
+    IValidateOptions<HhOptions>,
+    IValidateOptions<TelegramOptions>,
+    IValidateOptions<BumpOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AppOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Collect(HttpUrl(options.PublicBaseUrl, "App__PublicBaseUrl", required: false));
+    }
+
+    public ValidateOptionsResult Validate(string? name, HhOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var pairMessage = string.IsNullOrWhiteSpace(options.ClientId) != string.IsNullOrWhiteSpace(options.ClientSecret)
+            ? "HeadHunter__ClientId and HeadHunter__ClientSecret must be set together (both from the app page at dev.hh.ru)."
+            : null;
+        var agent = options.UserAgent is { } ua && (ua.Contains('\n', StringComparison.Ordinal) || ua.Contains('\r', StringComparison.Ordinal))
+            ? "HeadHunter__UserAgent must be one line."
+            : null;
+        return Collect(
+            HttpUrl(options.ApiBaseUrl, "HeadHunter__ApiBaseUrl", required: true),
+            HttpUrl(options.OAuthBaseUrl, "HeadHunter__OAuthBaseUrl", required: true),
+            HttpUrl(options.RedirectUri, "HeadHunter__RedirectUri", required: false),
+            pairMessage,
+            agent);
+    }
+
+    public ValidateOptionsResult Validate(string? name, TelegramOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var token = !string.IsNullOrEmpty(options.BotToken) && !BotTokenShape().IsMatch(options.BotToken)
+            ? "Telegram__BotToken does not look like a bot token from @BotFather (digits, a colon, then letters)."
+            : null;
+        var chat = !string.IsNullOrEmpty(options.BotToken) && string.IsNullOrEmpty(options.ChatId)
+            ? "Telegram__BotToken is set but Telegram__ChatId is not: reports need a chat to go to."
+            : null;
+        return Collect(HttpUrl(options.ApiBaseUrl, "Telegram__ApiBaseUrl", required: true), token, chat);
+    }
+
+    public ValidateOptionsResult Validate(string? name, BumpOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.Schedule))
+        {
+            return ValidateOptionsResult.Success; // DataAnnotations reports it.
+        }
+
+        try
+        {
+            _ = CronExpression.Parse(options.Schedule, CronFormat.IncludeSeconds);
+            return ValidateOptionsResult.Success;
+        }
+        catch (CronFormatException ex)
+        {
+            return ValidateOptionsResult.Fail($"Bump__Schedule '{options.Schedule}' is not a six-field NCRONTAB expression (seconds first, e.g. \"0 1 */4 * * *\"): {ex.Message}");
+        }
+    }
+
+    private static string? HttpUrl(Uri? value, string setting, bool required) =>
+        value is null
+            ? required ? $"{setting} must be set to an absolute http(s) URL." : null
+            : value.IsAbsoluteUri && (value.Scheme == Uri.UriSchemeHttps || value.Scheme == Uri.UriSchemeHttp)
+                ? null
+                : $"{setting} must be an absolute http(s) URL, not '{value.OriginalString}'.";
+
+    private static ValidateOptionsResult Collect(params string?[] failures)
+    {
+        var list = failures.Where(f => f is not null).Cast<string>().ToList();
+        return list.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(list);
+    }
+
+    [GeneratedRegex("^[0-9]{3,20}:[A-Za-z0-9_-]{20,}$")]
+    private static partial Regex BotTokenShape();
+}

@@ -1,0 +1,186 @@
+using System.Net;
+using System.Text.Json;
+using HhFunctions.OAuth;
+using HhFunctions.Pages;
+using HhFunctions.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace HhFunctions.Functions;
+
+/// <summary>
+/// Maps every function twice: at "/api/{route}" (requests the Functions host forwards as-is, and standalone
+/// mode) and at "/{FunctionName}" (the host's invocation payloads). Both paths end in the same handler.
+/// </summary>
+public static partial class FunctionEndpoints
+{
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapFunctionEndpoints(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var services = app.ServiceProvider;
+        using (var scope = services.CreateScope())
+        {
+            foreach (var function in scope.ServiceProvider.GetServices<IHttpFunction>())
+            {
+                var name = function.Name;
+                app.MapMethods("/api/" + function.Route, function.Methods.Select(m => m.ToUpperInvariant()).ToArray(), (HttpContext context) => ForwardedAsync(context, name))
+                    .WithName(name);
+                app.MapPost("/" + name, (Delegate)((HttpContext context) => InvokeHttpAsync(context, name)));
+            }
+
+            foreach (var timer in scope.ServiceProvider.GetServices<ITimerFunction>())
+            {
+                var name = timer.Name;
+                app.MapPost("/" + name, (Delegate)((HttpContext context) => InvokeTimerAsync(context, name)));
+            }
+        }
+
+        app.MapGet("/", () => Results.Redirect("/api/status"));
+        return app;
+    }
+
+    private static async Task ForwardedAsync(HttpContext context, string name)
+    {
+        var function = Resolve<IHttpFunction>(context, name);
+        FunctionResponse response;
+        var bad = ValidateQuery(context.Request);
+        if (bad is not null)
+        {
+            response = bad;
+        }
+        else
+        {
+            var body = await ReadBodyAsync(context.Request);
+            var request = new FunctionRequest(
+                context.Request.Method,
+                new Uri(context.Request.GetEncodedUrlSafe()),
+                context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
+                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                body);
+            response = await RunAsync(context, function, request);
+        }
+
+        context.Response.StatusCode = response.StatusCode;
+        context.Response.ContentType = response.ContentType;
+        foreach (var (key, value) in response.Headers ?? new Dictionary<string, string>())
+        {
+            context.Response.Headers[key] = value;
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.WriteAsync(response.Body, context.RequestAborted);
+    }
+
+    private static async Task<IResult> InvokeHttpAsync(HttpContext context, string name)
+    {
+        var function = Resolve<IHttpFunction>(context, name);
+        FunctionRequest request;
+        try
+        {
+            var payload = InvocationProtocol.ParsePayload(await ReadBodyAsync(context.Request) ?? string.Empty);
+            request = InvocationProtocol.ReadHttpTrigger(payload);
+        }
+        catch (InvocationProtocol.InvalidInvocationException ex)
+        {
+            Log.BadInvocation(Logger(context), name, ex.Message);
+            return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var tooLong = request.Query.Sum(q => q.Key.Length + q.Value.Length) > InvocationProtocol.MaxQueryLength
+            ? Problem(request, 414, "Query too long", $"The query string is longer than {InvocationProtocol.MaxQueryLength} characters.")
+            : null;
+        var methodOk = function.Methods.Contains(request.Method, StringComparer.OrdinalIgnoreCase);
+        var response = tooLong
+            ?? (methodOk ? await RunAsync(context, function, request) : Problem(request, 405, "Method not allowed", $"{name} accepts {string.Join(", ", function.Methods)} only."));
+        return Results.Json(InvocationProtocol.HttpResponse(response), FunctionJson.Options);
+    }
+
+    private static async Task<IResult> InvokeTimerAsync(HttpContext context, string name)
+    {
+        var timer = Resolve<ITimerFunction>(context, name);
+        TimerInvocation invocation;
+        try
+        {
+            invocation = InvocationProtocol.ReadTimer(InvocationProtocol.ParsePayload(await ReadBodyAsync(context.Request) ?? string.Empty));
+        }
+        catch (InvocationProtocol.InvalidInvocationException ex)
+        {
+            Log.BadInvocation(Logger(context), name, ex.Message);
+            return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var summary = await timer.RunAsync(invocation, context.RequestAborted);
+        return Results.Json(InvocationProtocol.TimerResponse(summary), FunctionJson.Options);
+    }
+
+    private static async Task<FunctionResponse> RunAsync(HttpContext context, IHttpFunction function, FunctionRequest request)
+    {
+        try
+        {
+            return await function.HandleAsync(request, context.RequestAborted);
+        }
+        catch (StateStoreException ex)
+        {
+            Log.StateUnavailable(Logger(context), function.Name, ex.Message);
+            return Problem(request, 503, "State storage unavailable", ex.Message + " Nothing was changed; try again in a minute.");
+        }
+        catch (OAuthConfigurationException ex)
+        {
+            return Problem(request, 503, "Not configured", ex.Message);
+        }
+    }
+
+    /// <summary>An error as an HTML page for browsers or a problem+json body for API callers.</summary>
+    public static FunctionResponse Problem(FunctionRequest request, int status, string title, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Accepts("application/json") && !request.Accepts("text/html")
+            ? FunctionResponse.Problem(status, title, detail)
+            : FunctionResponse.Html(status, HtmlPage.Message(title, detail));
+    }
+
+    private static FunctionResponse? ValidateQuery(HttpRequest request)
+    {
+        var probe = new FunctionRequest(request.Method, new Uri("http://localhost/"), new Dictionary<string, string>(), request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), null);
+        if (request.QueryString.HasValue && request.QueryString.Value!.Length > InvocationProtocol.MaxQueryLength)
+        {
+            return Problem(probe, 414, "Query too long", $"The query string is longer than {InvocationProtocol.MaxQueryLength} characters.");
+        }
+
+        var repeated = request.Query.FirstOrDefault(q => q.Value.Count > 1).Key;
+        return repeated is null ? null : Problem(probe, 400, "Repeated parameter", $"The parameter '{WebUtility.HtmlEncode(repeated)}' is given more than once.");
+    }
+
+    private static async Task<string?> ReadBodyAsync(HttpRequest request)
+    {
+        // Kestrel caps bodies at MaxBodyBytes (see HhFunctionsBuilder); a larger one fails before this point.
+        using var reader = new StreamReader(request.Body);
+        var body = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+        return body.Length == 0 ? null : body;
+    }
+
+    private static string GetEncodedUrlSafe(this HttpRequest request) =>
+        $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase.ToUriComponent()}{request.Path.ToUriComponent()}{request.QueryString.ToUriComponent()}";
+
+    private static T Resolve<T>(HttpContext context, string name)
+        where T : class =>
+        typeof(T) == typeof(IHttpFunction)
+            ? (T)(object)context.RequestServices.GetServices<IHttpFunction>().Single(f => f.Name == name)
+            : (T)(object)context.RequestServices.GetServices<ITimerFunction>().Single(f => f.Name == name);
+
+    private static ILogger Logger(HttpContext context) =>
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(FunctionEndpoints).FullName!);
+
+    private static partial class Log
+    {
+        [LoggerMessage(6001, LogLevel.Warning, "Rejected invocation of {Function}: {Reason}")]
+        public static partial void BadInvocation(ILogger logger, string function, string reason);
+
+        [LoggerMessage(6002, LogLevel.Warning, "{Function}: state storage unavailable: {Reason}")]
+        public static partial void StateUnavailable(ILogger logger, string function, string reason);
+    }
+}

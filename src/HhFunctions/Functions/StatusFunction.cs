@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text;
+using HhFunctions.HeadHunter;
+using HhFunctions.OAuth;
+using HhFunctions.Pages;
+using HhFunctions.State;
+using Microsoft.Extensions.Options;
+
+namespace HhFunctions.Functions;
+
+public sealed record StatusModel(
+    DateTimeOffset GeneratedAt,
+    bool Configured,
+    AccountStatus AccountStatus,
+    string? Account,
+    string TokenState,
+    DateTimeOffset? TokenValidUntil,
+    string? Problem,
+    bool Paused,
+    IReadOnlyList<ResumeState> Resumes,
+    IReadOnlyList<RunRecord> Runs,
+    Uri ConnectUrl);
+
+/// <summary>Builds what the status page and the /status bot command show.</summary>
+public sealed class StatusService(IStateStore state, SetupLinks links, IOptions<HhOptions> hh, TimeProvider time)
+{
+    public const int RunsShown = 20;
+
+    public async Task<StatusModel> GetAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var account = await state.GetAccountAsync(ct);
+        var resumes = (await state.GetResumesAsync(ct)).OrderBy(r => r.Title, StringComparer.CurrentCulture).ToList();
+        var runs = await state.GetRecentRunsAsync(RunsShown, ct);
+        var tokenState = account.Status switch
+        {
+            AccountStatus.NotConnected => "not connected",
+            AccountStatus.NeedsReconnect => "needs reconnect",
+            _ when account.TokenExpiresAt is { } until && until <= now => "expired, refreshed on the next run",
+            _ => "valid",
+        };
+        return new StatusModel(now, hh.Value.HasCredentials, account.Status, account.DisplayName, tokenState, account.TokenExpiresAt, account.Problem, account.Paused, resumes, runs, await links.CreateAsync(ct));
+    }
+}
+
+/// <summary>GET /api/status (function key in Azure): HTML page, or JSON with Accept: application/json.</summary>
+public sealed class StatusFunction(StatusService status) : IHttpFunction
+{
+    public string Name => "Status";
+
+    public string Route => "status";
+
+    public IReadOnlyList<string> Methods { get; } = ["get"];
+
+    public string AuthLevel => "function";
+
+    public async Task<FunctionResponse> HandleAsync(FunctionRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var model = await status.GetAsync(ct);
+        return request.Accepts("application/json") && !request.Accepts("text/html")
+            ? FunctionResponse.Json(200, model)
+            : FunctionResponse.Html(200, Render(model));
+    }
+
+    public static string Render(StatusModel m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        var sb = new StringBuilder();
+        var (cls, headline) = m.AccountStatus switch
+        {
+            AccountStatus.Connected => ("ok", "Connected" + (m.Account is null ? string.Empty : " as " + m.Account)),
+            AccountStatus.NeedsReconnect => ("bad", "Needs reconnect" + (m.Account is null ? string.Empty : " (" + m.Account + ")")),
+            _ => ("warn", "Not connected"),
+        };
+        var button = m.AccountStatus == AccountStatus.Connected ? "Reconnect hh.ru" : "Connect hh.ru";
+        sb.Append(CultureInfo.InvariantCulture, $"""
+            <h1>HhFunctions</h1>
+            <p class="muted">Keeps your hh.ru resumes at the top of recruiters' searches.</p>
+            <div class="card" id="account">
+              <p><strong class="{cls}" id="account-status">{HtmlPage.E(headline)}</strong>{(m.Paused ? " <span class=\"warn\">· raising paused</span>" : string.Empty)}</p>
+              <p>Token: <span id="token-state">{HtmlPage.E(m.TokenState)}</span>{(m.TokenValidUntil is { } until ? $" · valid until {Time(until)}" : string.Empty)}</p>
+              {(m.Problem is null ? string.Empty : $"<p class=\"bad\" id=\"problem\">{HtmlPage.E(m.Problem)}</p>")}
+              {(m.Configured ? string.Empty : "<p class=\"warn\">HeadHunter__ClientId / HeadHunter__ClientSecret are not set: connecting will fail until they are.</p>")}
+              <p><a class="button" id="connect" href="{HtmlPage.E(m.ConnectUrl.AbsoluteUri)}">{button}</a></p>
+            </div>
+            <h2>Resumes</h2>
+            """);
+        if (m.Resumes.Count == 0)
+        {
+            sb.Append("<p class=\"muted\">No resumes seen yet.</p>");
+        }
+        else
+        {
+            sb.Append("<table id=\"resumes\"><thead><tr><th>Resume</th><th>Last raise</th><th>Next allowed</th><th>Last outcome</th></tr></thead><tbody>");
+            foreach (var r in m.Resumes)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{HtmlPage.E(r.Title)}</td><td>{Time(r.LastRaisedAt)}</td><td>{Time(r.NextAllowedAt)}</td><td class=\"{OutcomeClass(r.LastOutcome)}\">{HtmlPage.E(Outcome(r.LastOutcome, r.LastMessage))}</td></tr>");
+            }
+
+            sb.Append("</tbody></table>");
+        }
+
+        sb.Append(CultureInfo.InvariantCulture, $"<h2>Last {StatusService.RunsShown} runs</h2>");
+        if (m.Runs.Count == 0)
+        {
+            sb.Append("<p class=\"muted\">No runs yet.</p>");
+        }
+        else
+        {
+            sb.Append("<table id=\"runs\"><thead><tr><th>Started</th><th>Trigger</th><th>Result</th></tr></thead><tbody>");
+            foreach (var run in m.Runs)
+            {
+                var c = run.Status switch { RunStatus.Succeeded => "ok", RunStatus.Skipped => "muted", RunStatus.PartiallyFailed => "warn", _ => "bad" };
+                sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{Time(run.StartedAt)}</td><td>{HtmlPage.E(run.Trigger)}</td><td class=\"{c}\">{HtmlPage.E(run.Summary)}</td></tr>");
+            }
+
+            sb.Append("</tbody></table>");
+        }
+
+        sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Generated {Time(m.GeneratedAt)}. Times are UTC.</p>");
+        return HtmlPage.Render("Status", sb.ToString());
+    }
+
+    private static string Time(DateTimeOffset? t) =>
+        t is { } v ? HtmlPage.E(v.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)) : "—";
+
+    private static string Outcome(ResumeOutcome outcome, string? message) => outcome switch
+    {
+        ResumeOutcome.Raised => "raised",
+        ResumeOutcome.NotYet => "not yet",
+        ResumeOutcome.Skipped => "skipped: " + message,
+        ResumeOutcome.Failed => "failed: " + message,
+        _ => "—",
+    };
+
+    private static string OutcomeClass(ResumeOutcome outcome) => outcome switch
+    {
+        ResumeOutcome.Raised => "ok",
+        ResumeOutcome.Failed => "bad",
+        ResumeOutcome.NotYet or ResumeOutcome.Skipped => "muted",
+        _ => string.Empty,
+    };
+}

@@ -1,0 +1,212 @@
+using System.Net;
+using System.Text.Json;
+using HhFunctions.HeadHunter.Models;
+
+namespace HhFunctions.HeadHunter;
+
+public enum HhErrorKind
+{
+    /// <summary>403 oauth/token_expired: refresh, then retry once.</summary>
+    TokenExpired,
+
+    /// <summary>403 oauth/token_revoked: the user revoked access; reconnect.</summary>
+    TokenRevoked,
+
+    /// <summary>403 oauth/bad_authorization: unknown or invalid token; reconnect.</summary>
+    BadAuthorization,
+
+    /// <summary>403 oauth/application_not_found: the hh.ru app was deleted.</summary>
+    ApplicationNotFound,
+
+    /// <summary>403 oauth/user_auth_expected and other oauth values.</summary>
+    OAuthOther,
+
+    /// <summary>429 resumes/touch_limit_exceeded: the resume cannot be raised yet.</summary>
+    TouchLimitExceeded,
+
+    /// <summary>403 captcha_required.</summary>
+    CaptchaRequired,
+
+    /// <summary>400 bad_request (e.g. mandatory fields empty, on moderation).</summary>
+    BadRequest,
+
+    /// <summary>400 bad_user_agent.</summary>
+    BadUserAgent,
+
+    /// <summary>403 without an oauth error: hh.ru refuses this application (see the December 2025 note).</summary>
+    Forbidden,
+
+    NotFound,
+
+    MethodNotAllowed,
+
+    /// <summary>429 other than touch_limit_exceeded.</summary>
+    TooManyRequests,
+
+    /// <summary>5xx.</summary>
+    ServerError,
+
+    /// <summary>A body that is not JSON (HTML from DDoS protection, a proxy page).</summary>
+    NonJsonResponse,
+
+    /// <summary>Timeout or connection failure.</summary>
+    Network,
+
+    Unknown,
+}
+
+/// <summary>A parsed hh.ru error. Its <see cref="Message"/> never contains a token or a raw body.</summary>
+public sealed record HhError(int StatusCode, HhErrorKind Kind, string? Type, string? Value, string? RequestId, string Message)
+{
+    public bool NeedsReconnect => Kind is HhErrorKind.TokenRevoked or HhErrorKind.BadAuthorization or HhErrorKind.ApplicationNotFound;
+
+    public bool IsTransient => Kind is HhErrorKind.ServerError or HhErrorKind.Network or HhErrorKind.TooManyRequests or HhErrorKind.NonJsonResponse;
+
+    public override string ToString() => Message;
+
+    public static HhError Parse(HttpStatusCode status, string? body, string? mediaType)
+    {
+        var code = (int)status;
+        var parsed = TryParseJson(body, mediaType);
+        if (parsed is null)
+        {
+            var kind = code >= 500 ? HhErrorKind.ServerError : HhErrorKind.NonJsonResponse;
+            var what = string.IsNullOrWhiteSpace(body) ? "an empty body" : $"a non-JSON ({mediaType ?? "unknown type"}) body";
+            var hint = code == 403
+                ? " This is usually hh.ru's DDoS protection or a proxy page; it will be tried again on the next run."
+                : code >= 500 ? " hh.ru is having trouble; it will be tried again." : string.Empty;
+            return new HhError(code, kind, null, null, null, $"hh.ru answered HTTP {code} with {what}.{hint}");
+        }
+
+        var first = parsed.Errors is { Count: > 0 } errors ? errors[0] : null;
+        var type = first?.Type;
+        var value = first?.Value;
+        var requestId = parsed.RequestId;
+
+        // Legacy oauth keys: {"description":"Unrecognized authorization","oauth_error":"token-expired"}.
+        if (type is null && parsed.OauthError is { } legacy)
+        {
+            type = "oauth";
+            value = legacy.Replace('-', '_') switch
+            {
+                "token_expired" => "token_expired",
+                "token_revoked" => "token_revoked",
+                "client_id_deleted" => "application_not_found",
+                _ => "bad_authorization",
+            };
+        }
+
+        var errorKind = Classify(code, type, value);
+        var label = type is null ? "no error type" : value is null ? type : $"{type}/{value}";
+        var message = errorKind switch
+        {
+            HhErrorKind.TokenExpired => "hh.ru says the access token has expired.",
+            HhErrorKind.TokenRevoked => "hh.ru says access was revoked by the user; reconnect the account.",
+            HhErrorKind.BadAuthorization => "hh.ru does not recognise the access token; reconnect the account.",
+            HhErrorKind.ApplicationNotFound => "hh.ru says the application no longer exists; check HeadHunter__ClientId.",
+            HhErrorKind.TouchLimitExceeded => "hh.ru says this resume cannot be raised yet.",
+            HhErrorKind.CaptchaRequired => "hh.ru asks for a captcha; it will be tried again later.",
+            HhErrorKind.BadUserAgent => $"hh.ru rejected the User-Agent ({value ?? "bad_user_agent"}); set HeadHunter__UserAgent to \"AppName/1.0 (your-email)\".",
+            HhErrorKind.Forbidden => $"hh.ru refuses this application access to resumes (HTTP 403, {label}). Since December 2025 hh.ru restricts the applicant API; check the app's access at dev.hh.ru.",
+            HhErrorKind.NotFound => "hh.ru says the resume does not exist or is not yours (HTTP 404).",
+            HhErrorKind.BadRequest => $"hh.ru rejected the request (HTTP 400, {label}): the resume may have empty mandatory fields or be on moderation.",
+            HhErrorKind.TooManyRequests => "hh.ru is rate-limiting requests (HTTP 429).",
+            HhErrorKind.ServerError => $"hh.ru had an internal error (HTTP {code}).",
+            _ => $"hh.ru answered HTTP {code} ({label}).",
+        };
+
+        return new HhError(code, errorKind, type, value, requestId, message);
+    }
+
+    private static HhErrorKind Classify(int code, string? type, string? value)
+    {
+        if (type == "oauth")
+        {
+            return value switch
+            {
+                "token_expired" => HhErrorKind.TokenExpired,
+                "token_revoked" => HhErrorKind.TokenRevoked,
+                "bad_authorization" => HhErrorKind.BadAuthorization,
+                "application_not_found" => HhErrorKind.ApplicationNotFound,
+                _ => HhErrorKind.OAuthOther,
+            };
+        }
+
+        if (type == "captcha_required" || value == "captcha_required")
+        {
+            return HhErrorKind.CaptchaRequired;
+        }
+
+        if (value == "touch_limit_exceeded")
+        {
+            return HhErrorKind.TouchLimitExceeded;
+        }
+
+        if (type == "bad_user_agent")
+        {
+            return HhErrorKind.BadUserAgent;
+        }
+
+        return code switch
+        {
+            400 => HhErrorKind.BadRequest,
+            403 => HhErrorKind.Forbidden,
+            404 => HhErrorKind.NotFound,
+            405 => HhErrorKind.MethodNotAllowed,
+            429 => HhErrorKind.TooManyRequests,
+            >= 500 => HhErrorKind.ServerError,
+            _ => HhErrorKind.Unknown,
+        };
+    }
+
+    internal static HhErrorBody? TryParseJson(string? body, string? mediaType)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return null;
+        }
+
+        var trimmed = body.AsSpan().TrimStart();
+        if (trimmed.Length == 0 || trimmed[0] != '{' || (mediaType is not null && mediaType.Contains("html", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<HhErrorBody>(body, HhJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>An hh.ru call failed; <see cref="Error"/> says how.</summary>
+public sealed class HhApiException : Exception
+{
+    public HhApiException(HhError error)
+        : base(error?.Message)
+    {
+        Error = error ?? throw new ArgumentNullException(nameof(error));
+    }
+
+    public HhApiException()
+        : this(new HhError(0, HhErrorKind.Unknown, null, null, null, "hh.ru call failed."))
+    {
+    }
+
+    public HhApiException(string message)
+        : this(new HhError(0, HhErrorKind.Unknown, null, null, null, message))
+    {
+    }
+
+    public HhApiException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Error = new HhError(0, HhErrorKind.Network, null, null, null, message);
+    }
+
+    public HhError Error { get; }
+}

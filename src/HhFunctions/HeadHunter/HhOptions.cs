@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HhFunctions.HeadHunter;
+
+public sealed class HhOptions
+{
+    public const string SectionName = "HeadHunter";
+
+    /// <summary>Client id of the hh.ru application (dev.hh.ru).</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>Client secret of the hh.ru application. Never logged.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>OAuth redirect URI registered at dev.hh.ru; defaults to {App__PublicBaseUrl}/api/oauth/callback.</summary>
+    public Uri? RedirectUri { get; set; }
+
+    /// <summary>Sent as User-Agent and HH-User-Agent: "AppName/1.0 (you@example.com)".</summary>
+    [Required(ErrorMessage = "HeadHunter__UserAgent must be set, e.g. \"HhFunctions/1.0 (you@example.com)\".")]
+    [MinLength(3, ErrorMessage = "HeadHunter__UserAgent is too short.")]
+    public string UserAgent { get; set; } = "HhFunctions/1.0";
+
+    [Required(ErrorMessage = "HeadHunter__ApiBaseUrl must be an absolute URL.")]
+    public Uri ApiBaseUrl { get; set; } = new("https://api.hh.ru");
+
+    [Required(ErrorMessage = "HeadHunter__OAuthBaseUrl must be an absolute URL.")]
+    public Uri OAuthBaseUrl { get; set; } = new("https://hh.ru");
+
+    /// <summary>Timeout of one hh.ru request attempt.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "HeadHunter__AttemptTimeout must be between 1 second and 5 minutes.")]
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    public bool HasCredentials => !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);
+}

@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HhFunctions.Jobs;
+
+public sealed class BumpOptions
+{
+    public const string SectionName = "Bump";
+
+    /// <summary>NCRONTAB (six fields, seconds first), the same expression the Functions timer uses.</summary>
+    [Required(ErrorMessage = "Bump__Schedule must be a six-field NCRONTAB expression, e.g. \"0 1 */4 * * *\".")]
+    public string Schedule { get; set; } = "0 1 */4 * * *";
+
+    /// <summary>Optional allow-list: comma-separated resume ids. Empty: every resume of the account.</summary>
+    public string? ResumeIds { get; set; }
+
+    /// <summary>A resume that becomes eligible within this time is waited for inside the run.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:09:00", ErrorMessage = "Bump__MaxWait must be between 0 and 9 minutes (the function timeout is 10).")]
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Standalone mode only: run the schedule in-process. Tests switch it off.</summary>
+    public bool StandaloneScheduler { get; set; } = true;
+
+    public IReadOnlySet<string> ResumeIdSet =>
+        (ResumeIds ?? string.Empty)
+            .Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .ToHashSet(StringComparer.Ordinal);
+}

@@ -1,0 +1,270 @@
+using HhFunctions.HeadHunter;
+using HhFunctions.HeadHunter.Models;
+using HhFunctions.State;
+using HhFunctions.Tokens;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HhFunctions.Jobs;
+
+/// <summary>
+/// Raises every eligible resume once. hh.ru decides when a resume may be raised (next_publish_at,
+/// can_publish_or_update); a resume that becomes eligible within <see cref="BumpOptions.MaxWait"/> is waited
+/// for inside the run; 429 touch_limit_exceeded means "not yet". One resume's failure never stops the others.
+/// </summary>
+public sealed partial class BumpResumesJob(
+    TokenManager tokens,
+    HhClient hh,
+    IStateStore state,
+    IDistributedLock locks,
+    RunReporter reporter,
+    IOptions<BumpOptions> options,
+    TimeProvider time,
+    ILogger<BumpResumesJob> logger)
+{
+    public const string RunLockName = "bump-run";
+
+    /// <summary>hh.ru's (undocumented, community-known) interval; only used to estimate the next time after a raise.</summary>
+    public static readonly TimeSpan RaiseInterval = TimeSpan.FromHours(4);
+
+    /// <summary>Safety margin past next_publish_at, against clock skew between us and hh.ru.</summary>
+    public static readonly TimeSpan EligibilityMargin = TimeSpan.FromSeconds(2);
+
+    public async Task<RunRecord> RunAsync(string trigger, CancellationToken ct)
+    {
+        var started = time.GetUtcNow();
+        var runId = started.ToString("yyyyMMddTHHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
+        var notes = new List<string>();
+
+        ILease? lease = null;
+        try
+        {
+            lease = await locks.TryAcquireAsync(RunLockName, options.Value.MaxWait + TimeSpan.FromMinutes(5), TimeSpan.Zero, ct);
+            if (lease is null)
+            {
+                return await FinishAsync(new RunRecord(runId, trigger, started, time.GetUtcNow(), RunStatus.Skipped, "Another run is in progress; this one did nothing.", []), null, notes, ct);
+            }
+        }
+        catch (StateStoreException ex)
+        {
+            notes.Add("State storage is unreachable, so this run ran without the run lock and its history may be missing: " + ex.Message);
+        }
+
+        try
+        {
+            return await RunLockedAsync(runId, trigger, started, notes, ct);
+        }
+        finally
+        {
+            if (lease is not null)
+            {
+                await lease.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<RunRecord> RunLockedAsync(string runId, string trigger, DateTimeOffset started, List<string> notes, CancellationToken ct)
+    {
+        AccountState? account = null;
+        try
+        {
+            account = await state.GetAccountAsync(ct);
+        }
+        catch (StateStoreException ex)
+        {
+            notes.Add("State storage is unreachable: " + ex.Message);
+        }
+
+        if (account?.Paused == true)
+        {
+            return await FinishAsync(new RunRecord(runId, trigger, started, time.GetUtcNow(), RunStatus.Skipped, "Raising is paused (/resume to continue).", []), null, notes, ct);
+        }
+
+        IReadOnlyList<HhResume> resumes;
+        try
+        {
+            resumes = await tokens.WithAccessTokenAsync((token, c) => hh.GetMyResumesAsync(token, c), ct);
+        }
+        catch (TokenUnavailableException ex)
+        {
+            Log.TokenUnavailable(logger, ex.Problem, ex.Message);
+            return await FinishAsync(new RunRecord(runId, trigger, started, time.GetUtcNow(), RunStatus.Failed, ex.Message, []), ex, notes, ct);
+        }
+        catch (HhApiException ex)
+        {
+            Log.ListFailed(logger, ex.Error.Kind, ex.Error.StatusCode);
+            return await FinishAsync(new RunRecord(runId, trigger, started, time.GetUtcNow(), RunStatus.Failed, "Could not list resumes: " + ex.Error.Message, []), null, notes, ct);
+        }
+
+        var allowed = options.Value.ResumeIdSet;
+        if (allowed.Count > 0)
+        {
+            var missing = allowed.Except(resumes.Select(r => r.Id)).ToList();
+            if (missing.Count > 0)
+            {
+                notes.Add("Bump__ResumeIds names resumes this account does not have: " + string.Join(", ", missing));
+            }
+
+            resumes = resumes.Where(r => allowed.Contains(r.Id)).ToList();
+        }
+
+        var deadline = started + options.Value.MaxWait;
+        var results = new List<ResumeRunResult>();
+        TokenUnavailableException? tokenProblem = null;
+        foreach (var resume in resumes.OrderBy(r => EligibleAt(r, started)))
+        {
+            if (tokenProblem is not null)
+            {
+                results.Add(new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Failed, resume.NextPublishAt, tokenProblem.Message));
+                continue;
+            }
+
+            try
+            {
+                results.Add(await BumpOneAsync(resume, deadline, ct));
+            }
+            catch (TokenUnavailableException ex)
+            {
+                tokenProblem = ex;
+                results.Add(new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Failed, resume.NextPublishAt, ex.Message));
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                throw;
+            }
+#pragma warning disable CA1031 // One resume's unexpected failure must not stop the others.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.ResumeCrashed(logger, ex, resume.Id);
+                results.Add(new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Failed, resume.NextPublishAt, "Unexpected error: " + ex.GetType().Name));
+            }
+        }
+
+        var failed = results.Count(r => r.Outcome == ResumeOutcome.Failed);
+        var status = failed == 0 ? RunStatus.Succeeded : failed == results.Count ? RunStatus.Failed : RunStatus.PartiallyFailed;
+        var summary = results.Count == 0
+            ? "No resumes to raise."
+            : $"{Count(results, ResumeOutcome.Raised)} raised, {Count(results, ResumeOutcome.NotYet)} not yet, {Count(results, ResumeOutcome.Skipped)} skipped, {failed} failed.";
+        return await FinishAsync(new RunRecord(runId, trigger, started, time.GetUtcNow(), status, summary, results), tokenProblem, notes, ct);
+    }
+
+    private async Task<ResumeRunResult> BumpOneAsync(HhResume resume, DateTimeOffset deadline, CancellationToken ct)
+    {
+        if (SkipReason(resume) is { } reason)
+        {
+            return new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Skipped, null, reason);
+        }
+
+        var now = time.GetUtcNow();
+        if (resume.CanPublishOrUpdate != true && resume.NextPublishAt is { } next && next > now)
+        {
+            var at = next + EligibilityMargin;
+            if (at > deadline)
+            {
+                return new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.NotYet, next, null);
+            }
+
+            // Only a little ahead: wait for it instead of losing a whole schedule interval.
+            Log.Waiting(logger, resume.Id, at - now);
+            await Task.Delay(at - now, time, ct);
+        }
+
+        try
+        {
+            await tokens.WithAccessTokenAsync((token, c) => hh.PublishAsync(token, resume.Id, c), ct);
+            var raisedAt = time.GetUtcNow();
+            Log.Raised(logger, resume.Id);
+            return new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Raised, raisedAt + RaiseInterval, null);
+        }
+        catch (HhApiException ex) when (ex.Error.Kind == HhErrorKind.TouchLimitExceeded)
+        {
+            // "Not yet" is not a failure; hh.ru's own time is the best guess of the next chance.
+            var nextAt = resume.NextPublishAt is { } n && n > time.GetUtcNow() ? n : (DateTimeOffset?)null;
+            Log.NotYet(logger, resume.Id);
+            return new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.NotYet, nextAt, "hh.ru: not yet");
+        }
+        catch (HhApiException ex)
+        {
+            Log.PublishFailed(logger, resume.Id, ex.Error.Kind, ex.Error.StatusCode);
+            return new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Failed, resume.NextPublishAt, ex.Error.Message);
+        }
+    }
+
+    internal static string? SkipReason(HhResume resume) =>
+        (resume.Status?.Id, resume.Blocked) switch
+        {
+            (_, true) or ("blocked", _) => "blocked by hh.ru moderation",
+            ("not_published", _) => "not published (publish it once on hh.ru first)",
+            ("on_moderation", _) => "on moderation",
+            _ when resume.Finished == false => "not finished (fill in the mandatory fields on hh.ru)",
+            _ => null,
+        };
+
+    private static DateTimeOffset EligibleAt(HhResume resume, DateTimeOffset now) =>
+        resume.CanPublishOrUpdate == true || resume.NextPublishAt is null ? now : resume.NextPublishAt.Value;
+
+    private static int Count(List<ResumeRunResult> results, ResumeOutcome outcome) => results.Count(r => r.Outcome == outcome);
+
+    private async Task<RunRecord> FinishAsync(RunRecord run, TokenUnavailableException? tokenProblem, List<string> notes, CancellationToken ct)
+    {
+        IReadOnlyList<ResumeState> previous = [];
+        try
+        {
+            previous = await state.GetResumesAsync(ct);
+            foreach (var r in run.Results)
+            {
+                var before = previous.FirstOrDefault(p => p.ResumeId == r.ResumeId);
+                await state.SaveResumeAsync(new ResumeState(
+                    r.ResumeId,
+                    r.Title,
+                    r.Outcome == ResumeOutcome.Raised ? run.FinishedAt : before?.LastRaisedAt,
+                    r.NextAllowedAt ?? before?.NextAllowedAt,
+                    r.Outcome,
+                    r.Message,
+                    run.FinishedAt), ct);
+            }
+
+            await state.AddRunAsync(run, ct);
+        }
+        catch (StateStoreException ex)
+        {
+            Log.HistoryNotSaved(logger, ex.Message);
+            notes.Add("The run history could not be saved: " + ex.Message);
+        }
+
+        Log.Finished(logger, run.Id, run.Status, run.Summary);
+        await reporter.ReportAsync(run, previous, tokenProblem, notes, ct);
+        return run;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(4001, LogLevel.Information, "Resume {ResumeId} raised.")]
+        public static partial void Raised(ILogger logger, string resumeId);
+
+        [LoggerMessage(4002, LogLevel.Information, "Resume {ResumeId}: hh.ru says not yet.")]
+        public static partial void NotYet(ILogger logger, string resumeId);
+
+        [LoggerMessage(4003, LogLevel.Warning, "Resume {ResumeId} could not be raised: {Kind} (HTTP {Status}).")]
+        public static partial void PublishFailed(ILogger logger, string resumeId, HhErrorKind kind, int status);
+
+        [LoggerMessage(4004, LogLevel.Information, "Resume {ResumeId} becomes eligible in {Wait}; waiting within this run.")]
+        public static partial void Waiting(ILogger logger, string resumeId, TimeSpan wait);
+
+        [LoggerMessage(4005, LogLevel.Warning, "No usable hh.ru token ({Problem}): {Reason}")]
+        public static partial void TokenUnavailable(ILogger logger, TokenProblem problem, string reason);
+
+        [LoggerMessage(4006, LogLevel.Warning, "Listing resumes failed: {Kind} (HTTP {Status}).")]
+        public static partial void ListFailed(ILogger logger, HhErrorKind kind, int status);
+
+        [LoggerMessage(4007, LogLevel.Error, "Resume {ResumeId}: unexpected error.")]
+        public static partial void ResumeCrashed(ILogger logger, Exception exception, string resumeId);
+
+        [LoggerMessage(4008, LogLevel.Warning, "Run history not saved: {Reason}")]
+        public static partial void HistoryNotSaved(ILogger logger, string reason);
+
+        [LoggerMessage(4009, LogLevel.Information, "Run {RunId} finished: {Status}. {Summary}")]
+        public static partial void Finished(ILogger logger, string runId, RunStatus status, string summary);
+    }
+}

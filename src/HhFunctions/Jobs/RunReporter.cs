@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using HhFunctions.OAuth;
+using HhFunctions.State;
+using HhFunctions.Telegram;
+using HhFunctions.Tokens;
+using Microsoft.Extensions.Options;
+
+namespace HhFunctions.Jobs;
+
+/// <summary>Turns a run into a Telegram message and decides, by Telegram__Notify, whether to send it.</summary>
+public sealed class RunReporter(ITelegramNotifier telegram, SetupLinks links, IOptions<TelegramOptions> options)
+{
+    public async Task<bool> ReportAsync(RunRecord run, IReadOnlyList<ResumeState> previous, TokenUnavailableException? tokenProblem, IReadOnlyList<string> notes, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(notes);
+        if (!ShouldSend(options.Value.Notify, run, previous, tokenProblem, notes))
+        {
+            return false;
+        }
+
+        var link = tokenProblem?.NeedsOwner == true ? await links.CreateOrFallbackAsync(ct) : null;
+        return await telegram.SendAsync(BuildHtml(run, tokenProblem, notes, link), ct);
+    }
+
+    public static bool ShouldSend(NotifyLevel level, RunRecord run, IReadOnlyList<ResumeState> previous, TokenUnavailableException? tokenProblem, IReadOnlyList<string> notes)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(notes);
+        if (tokenProblem?.NeedsOwner == true)
+        {
+            return true; // Token trouble is always reported.
+        }
+
+        var hasErrors = run.Status is RunStatus.Failed or RunStatus.PartiallyFailed || tokenProblem is not null || notes.Count > 0;
+        var changed = run.Results.Any(r => previous.FirstOrDefault(p => p.ResumeId == r.ResumeId)?.LastOutcome != r.Outcome);
+        return level switch
+        {
+            NotifyLevel.All => true,
+            NotifyLevel.Changes => hasErrors || changed,
+            _ => hasErrors,
+        };
+    }
+
+    public static string BuildHtml(RunRecord run, TokenUnavailableException? tokenProblem, IReadOnlyList<string> notes, Uri? reconnectLink)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(notes);
+        var sb = new StringBuilder();
+        var icon = run.Status switch
+        {
+            RunStatus.Succeeded => "✅",
+            RunStatus.Skipped => "⏸",
+            RunStatus.PartiallyFailed => "⚠️",
+            _ => "⛔",
+        };
+        sb.Append(CultureInfo.InvariantCulture, $"{icon} <b>hh.ru resumes</b> — {E(run.Summary)}\n");
+        foreach (var r in run.Results)
+        {
+            var line = r.Outcome switch
+            {
+                ResumeOutcome.Raised => $"🔼 {E(r.Title)} — raised" + (r.NextAllowedAt is { } n ? $", next ≈ {Time(n)}" : string.Empty),
+                ResumeOutcome.NotYet => $"⏳ {E(r.Title)} — not yet" + (r.NextAllowedAt is { } n2 ? $", next at {Time(n2)}" : string.Empty),
+                ResumeOutcome.Skipped => $"➖ {E(r.Title)} — skipped: {E(r.Message)}",
+                _ => $"❌ {E(r.Title)} — failed: {E(r.Message)}",
+            };
+            sb.Append(line).Append('\n');
+        }
+
+        foreach (var note in notes)
+        {
+            sb.Append("ℹ️ ").Append(E(note)).Append('\n');
+        }
+
+        if (tokenProblem?.NeedsOwner == true)
+        {
+            sb.Append("\n🔑 ").Append(E(tokenProblem.Message));
+            if (reconnectLink is not null)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"\n<a href=\"{E(reconnectLink.AbsoluteUri)}\">Reconnect hh.ru</a>");
+            }
+        }
+
+        return sb.ToString().TrimEnd();
+    }
+
+    private static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("dd MMM HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    private static string E(string? s) => WebUtility.HtmlEncode(s ?? string.Empty);
+}

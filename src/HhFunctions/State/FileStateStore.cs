@@ -1,0 +1,176 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using HhFunctions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace HhFunctions.State;
+
+/// <summary>
+/// Embedded state store for standalone mode: small JSON files under {Data__Path}/state, written atomically
+/// (temp file + rename) under a cross-process file lock.
+/// </summary>
+public sealed class FileStateStore : IStateStore, IDisposable
+{
+    private const int MaxRuns = 200;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    private readonly string _folder;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public FileStateStore(IOptions<DataOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _folder = Path.Combine(Path.GetFullPath(options.Value.Path), "state");
+    }
+
+    public Task SaveOneTimeTokenAsync(OneTimeToken token, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return UpdateListAsync<OneTimeToken, bool>("one-time-tokens.json", list =>
+        {
+            // Entries expired for more than a day are dropped so the file stays small.
+            list.RemoveAll(t => t.ExpiresAt < token.ExpiresAt.AddDays(-1));
+            list.Add(token);
+            return true;
+        }, ct);
+    }
+
+    public Task<ConsumeResult> ConsumeOneTimeTokenAsync(string purpose, string value, DateTimeOffset now, CancellationToken ct) =>
+        UpdateListAsync<OneTimeToken, ConsumeResult>("one-time-tokens.json", list =>
+        {
+            var index = list.FindIndex(t => t.Purpose == purpose && t.Value == value);
+            if (index < 0)
+            {
+                return ConsumeResult.Unknown;
+            }
+
+            var token = list[index];
+            if (token.UsedAt is not null)
+            {
+                return ConsumeResult.AlreadyUsed;
+            }
+
+            list[index] = token with { UsedAt = now };
+            return token.ExpiresAt <= now ? ConsumeResult.Expired : ConsumeResult.Accepted;
+        }, ct);
+
+    public async Task<AccountState> GetAccountAsync(CancellationToken ct) =>
+        await ReadAsync<AccountState>("account.json", ct) ?? AccountState.Empty;
+
+    public Task<AccountState> UpdateAccountAsync(Func<AccountState, AccountState> change, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return UpdateFileAsync<AccountState, AccountState>("account.json", current =>
+        {
+            var next = change(current ?? AccountState.Empty);
+            return (next, next);
+        }, ct);
+    }
+
+    public async Task<IReadOnlyList<ResumeState>> GetResumesAsync(CancellationToken ct) =>
+        await ReadAsync<List<ResumeState>>("resumes.json", ct) ?? [];
+
+    public Task SaveResumeAsync(ResumeState resumeState, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(resumeState);
+        return UpdateListAsync<ResumeState, bool>("resumes.json", list =>
+        {
+            list.RemoveAll(r => r.ResumeId == resumeState.ResumeId);
+            list.Add(resumeState);
+            return true;
+        }, ct);
+    }
+
+    public Task AddRunAsync(RunRecord run, CancellationToken ct) =>
+        UpdateListAsync<RunRecord, bool>("runs.json", list =>
+        {
+            list.Insert(0, run);
+            if (list.Count > MaxRuns)
+            {
+                list.RemoveRange(MaxRuns, list.Count - MaxRuns);
+            }
+
+            return true;
+        }, ct);
+
+    public async Task<IReadOnlyList<RunRecord>> GetRecentRunsAsync(int count, CancellationToken ct) =>
+        (await ReadAsync<List<RunRecord>>("runs.json", ct) ?? []).OrderByDescending(r => r.StartedAt).Take(count).ToList();
+
+    public void Dispose() => _gate.Dispose();
+
+    private async Task<T?> ReadAsync<T>(string file, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            using var fileLock = await FileLock.AcquireAsync(LockPath, Timeout.InfiniteTimeSpan, TimeProvider.System, ct);
+            return await ReadUnlockedAsync<T>(file, ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private Task<TResult> UpdateListAsync<TItem, TResult>(string file, Func<List<TItem>, TResult> change, CancellationToken ct) =>
+        UpdateFileAsync<List<TItem>, TResult>(file, current =>
+        {
+            var list = current ?? [];
+            var result = change(list);
+            return (list, result);
+        }, ct);
+
+    private async Task<TResult> UpdateFileAsync<T, TResult>(string file, Func<T?, (T Next, TResult Result)> change, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            using var fileLock = await FileLock.AcquireAsync(LockPath, Timeout.InfiniteTimeSpan, TimeProvider.System, ct);
+            var (next, result) = change(await ReadUnlockedAsync<T>(file, ct));
+            await WriteUnlockedAsync(file, next, ct);
+            return result;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private string LockPath => Path.Combine(_folder, ".lock");
+
+    private async Task<T?> ReadUnlockedAsync<T>(string file, CancellationToken ct)
+    {
+        var path = Path.Combine(_folder, file);
+        if (!File.Exists(path))
+        {
+            return default;
+        }
+
+        try
+        {
+            await using var stream = File.OpenRead(path);
+            return await JsonSerializer.DeserializeAsync<T>(stream, Json, ct);
+        }
+        catch (JsonException ex)
+        {
+            throw new StateStoreException($"The state file {path} is not valid JSON; move it away to start fresh.", ex);
+        }
+    }
+
+    private async Task WriteUnlockedAsync<T>(string file, T value, CancellationToken ct)
+    {
+        Directory.CreateDirectory(_folder);
+        var path = Path.Combine(_folder, file);
+        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        await using (var stream = File.Create(temp))
+        {
+            await JsonSerializer.SerializeAsync(stream, value, Json, ct);
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HhFunctions.Telegram;
+
+public enum NotifyLevel
+{
+    /// <summary>A report after every run.</summary>
+    All,
+
+    /// <summary>A report only when a resume's outcome differs from its previous run, or something failed.</summary>
+    Changes,
+
+    /// <summary>Only failures (token trouble is always reported).</summary>
+    Errors,
+}
+
+public sealed class TelegramOptions
+{
+    public const string SectionName = "Telegram";
+
+    /// <summary>Bot token from @BotFather. Empty: reports are only logged. Never logged.</summary>
+    public string? BotToken { get; set; }
+
+    /// <summary>Chat that receives the reports (and the only chat whose commands are accepted).</summary>
+    [RegularExpression("^-?[0-9]{1,20}$", ErrorMessage = "Telegram__ChatId must be a numeric chat id (e.g. 123456789 or -1001234567890).")]
+    public string? ChatId { get; set; }
+
+    [Required(ErrorMessage = "Telegram__ApiBaseUrl must be an absolute URL.")]
+    public Uri ApiBaseUrl { get; set; } = new("https://api.telegram.org");
+
+    public NotifyLevel Notify { get; set; } = NotifyLevel.All;
+
+    /// <summary>Secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token for webhook calls.</summary>
+    public string? WebhookSecret { get; set; }
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(BotToken) && !string.IsNullOrWhiteSpace(ChatId);
+}

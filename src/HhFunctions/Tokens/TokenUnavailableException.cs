@@ -1,0 +1,49 @@
+namespace HhFunctions.Tokens;
+
+public enum TokenProblem
+{
+    /// <summary>No account was ever connected.</summary>
+    NotConnected,
+
+    /// <summary>hh.ru no longer accepts the stored pair: the owner must open the setup link again.</summary>
+    ReconnectRequired,
+
+    /// <summary>Another instance holds the refresh lock; try again on the next run.</summary>
+    RefreshBusy,
+
+    /// <summary>hh.ru or the vault failed for now; the stored pair is kept.</summary>
+    Transient,
+
+    /// <summary>The app's hh.ru credentials are wrong.</summary>
+    Configuration,
+}
+
+/// <summary>No usable access token now. The message is for people and never contains a token.</summary>
+public sealed class TokenUnavailableException : Exception
+{
+    public TokenUnavailableException(TokenProblem problem, string message)
+        : base(message) => Problem = problem;
+
+    public TokenUnavailableException(TokenProblem problem, string message, Exception innerException)
+        : base(message, innerException) => Problem = problem;
+
+    public TokenUnavailableException()
+        : this(TokenProblem.Transient, "No access token is available.")
+    {
+    }
+
+    public TokenUnavailableException(string message)
+        : this(TokenProblem.Transient, message)
+    {
+    }
+
+    public TokenUnavailableException(string message, Exception innerException)
+        : this(TokenProblem.Transient, message, innerException)
+    {
+    }
+
+    public TokenProblem Problem { get; }
+
+    /// <summary>Problems the owner must act on (shown with the reconnect link).</summary>
+    public bool NeedsOwner => Problem is TokenProblem.NotConnected or TokenProblem.ReconnectRequired or TokenProblem.Configuration;
+}
