@@ -1,0 +1,419 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Web;
+using Microsoft.Extensions.Time.Testing;
+
+namespace HhFunctions.Testing;
+
+/// <summary>
+/// A stateful, contract-faithful fake of the hh.ru API (shared/hh-api-contract.md) at the HTTP boundary:
+/// form-encoded POST /token (authorization_code, refresh_token), single-use refresh tokens usable only after
+/// the access token expired, revocation, GET /me, paged GET /resumes/mine, POST /resumes/{id}/publish with
+/// next_publish_at and 429 touch_limit_exceeded, User-Agent checks. Time comes from a FakeTimeProvider.
+/// Faults can be scripted per path. Every request is recorded.
+/// </summary>
+public sealed class FakeHhApi
+{
+    public const string ClientId = "test-client-id";
+    public const string ClientSecret = "test-client-secret-DO-NOT-LOG";
+    public static readonly TimeSpan AccessLifetime = TimeSpan.FromDays(14);
+    public static readonly TimeSpan PublishInterval = TimeSpan.FromHours(4);
+
+    private readonly FakeTimeProvider _time;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, AccessToken> _access = [];
+    private readonly Dictionary<string, RefreshToken> _refresh = [];
+    private readonly Dictionary<string, string> _codes = []; // code -> redirect_uri
+    private readonly HashSet<string> _usedCodes = [];
+    private readonly ConcurrentQueue<Fault> _faults = new();
+    private int _counter;
+
+    public FakeHhApi(FakeTimeProvider time) => _time = time;
+
+    public Uri ApiBase { get; } = new("https://api.hh.ru/");
+
+    public List<FakeResume> Resumes { get; } = [];
+
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    public int PageSize { get; set; } = 50;
+
+    /// <summary>Simulated network latency: added to the fake clock for every request.</summary>
+    public Func<TimeSpan>? Latency { get; set; }
+
+    /// <summary>Every value this fake issued or accepts as a secret, for "never leaked" checks.</summary>
+    public IReadOnlyCollection<string> Secrets
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _access.Keys, .. _refresh.Keys, .. _codes.Keys, .. _usedCodes, ClientSecret];
+            }
+        }
+    }
+
+    public int RefreshCalls { get; private set; }
+
+    public int SuccessfulRefreshes { get; private set; }
+
+    public int EarlyPublishRejections => Resumes.Sum(r => r.EarlyRejections);
+
+    /// <summary>A code the user "got" by approving access on hh.ru, valid for <paramref name="redirectUri"/>.</summary>
+    public string IssueCode(string redirectUri)
+    {
+        lock (_gate)
+        {
+            var code = "code-" + Next();
+            _codes[code] = redirectUri;
+            return code;
+        }
+    }
+
+    /// <summary>Seeds an already connected account and returns its pair (as if a code exchange happened earlier).</summary>
+    public (string Access, string Refresh, DateTimeOffset ExpiresAt) SeedTokens(TimeSpan? lifetime = null)
+    {
+        lock (_gate)
+        {
+            return IssuePair(lifetime ?? AccessLifetime);
+        }
+    }
+
+    public FakeResume AddResume(string id, string title, string status = "published", DateTimeOffset? nextPublishAt = null)
+    {
+        var resume = new FakeResume(id, title, status) { NextPublishAt = nextPublishAt };
+        Resumes.Add(resume);
+        return resume;
+    }
+
+    /// <summary>The user revoked access (or changed the password): every token stops working.</summary>
+    public void RevokeAll(string reason = "token was revoked")
+    {
+        lock (_gate)
+        {
+            foreach (var a in _access.Values)
+            {
+                a.Revoked = true;
+            }
+
+            foreach (var r in _refresh.Values)
+            {
+                r.RevokedReason = reason;
+            }
+        }
+    }
+
+    /// <summary>The next request whose path starts with <paramref name="pathPrefix"/> gets this response instead.</summary>
+    public void Fail(string pathPrefix, Func<HttpResponseMessage> response, int times = 1)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            _faults.Enqueue(new Fault(pathPrefix, response, null));
+        }
+    }
+
+    /// <summary>The next request to the path throws (connection refused, timeout...).</summary>
+    public void Throw(string pathPrefix, Func<Exception> exception, int times = 1)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            _faults.Enqueue(new Fault(pathPrefix, null, exception));
+        }
+    }
+
+    /// <summary>Lets a refresh succeed at hh.ru but runs <paramref name="afterRotation"/> before answering (e.g. to simulate a crash).</summary>
+    public Action? AfterRotation { get; set; }
+
+    public static HttpResponseMessage Html(HttpStatusCode status) => new(status)
+    {
+        Content = new StringContent("<html><head><title>DDoS-Guard</title></head><body>Checking your browser…</body></html>", Encoding.UTF8, "text/html"),
+    };
+
+    public static HttpResponseMessage Json(HttpStatusCode status, string json) => new(status)
+    {
+        Content = new StringContent(json, Encoding.UTF8, "application/json"),
+    };
+
+    public static HttpResponseMessage Errors(HttpStatusCode status, string type, string? value = null) =>
+        Json(status, value is null
+            ? $$"""{"errors":[{"type":"{{type}}"}],"request_id":"req-1"}"""
+            : $$"""{"errors":[{"type":"{{type}}","value":"{{value}}"}],"request_id":"req-1"}""");
+
+    public async Task<HttpResponseMessage> HandleAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(ct);
+        var path = request.RequestUri!.AbsolutePath.TrimStart('/');
+        Requests.Enqueue(new RecordedRequest(request.Method.Method, request.RequestUri, request.Headers.Authorization?.Parameter, body, _time.GetUtcNow()));
+        if (Latency?.Invoke() is { } latency && latency > TimeSpan.Zero)
+        {
+            _time.Advance(latency);
+        }
+
+        if (TakeFault(path) is { } fault)
+        {
+            if (fault.Exception is not null)
+            {
+                throw fault.Exception();
+            }
+
+            return fault.Response!();
+        }
+
+        if (!request.Headers.TryGetValues("HH-User-Agent", out _) && request.Headers.UserAgent.Count == 0)
+        {
+            return Errors(HttpStatusCode.BadRequest, "bad_user_agent", "unset");
+        }
+
+        lock (_gate)
+        {
+            return (request.Method.Method, path) switch
+            {
+                ("POST", "token") => Token(request, body),
+                ("GET", "me") => Authorized(request, _ => Json(HttpStatusCode.OK, """{"id":"42","first_name":"Ivan","last_name":"Petrov","email":"ivan@example.com","is_applicant":true,"is_employer":false}""")),
+                ("GET", "resumes/mine") => Authorized(request, _ => ResumesMine(request.RequestUri!)),
+                ("POST", var p) when p.StartsWith("resumes/", StringComparison.Ordinal) && p.EndsWith("/publish", StringComparison.Ordinal) =>
+                    Authorized(request, _ => Publish(p["resumes/".Length..^"/publish".Length])),
+                ("PUT", var p) when p.EndsWith("/publish", StringComparison.Ordinal) => Errors(HttpStatusCode.MethodNotAllowed, "method_not_allowed"),
+                _ => Json(HttpStatusCode.NotFound, """{"errors":[{"type":"not_found"}]}"""),
+            };
+        }
+    }
+
+    private Fault? TakeFault(string path)
+    {
+        if (_faults.TryPeek(out var fault) && path.StartsWith(fault.PathPrefix, StringComparison.Ordinal) && _faults.TryDequeue(out fault))
+        {
+            return fault;
+        }
+
+        return null;
+    }
+
+    private HttpResponseMessage Token(HttpRequestMessage request, string? body)
+    {
+        if (request.Content?.Headers.ContentType?.MediaType != "application/x-www-form-urlencoded" || body is null)
+        {
+            return Json(HttpStatusCode.BadRequest, """{"error":"unsupported_grant_type","error_description":"unsupported grant_type"}""");
+        }
+
+        var form = HttpUtility.ParseQueryString(body);
+        switch (form["grant_type"])
+        {
+            case "authorization_code":
+                if (form["client_id"] != ClientId || form["client_secret"] != ClientSecret)
+                {
+                    return TokenError("invalid_client", "client_id or client_secret not found");
+                }
+
+                var code = form["code"] ?? string.Empty;
+                if (_usedCodes.Contains(code))
+                {
+                    return TokenError("invalid_grant", "code has already been used");
+                }
+
+                if (!_codes.Remove(code, out var redirect))
+                {
+                    return TokenError("invalid_request", "code not found");
+                }
+
+                _usedCodes.Add(code);
+                if (redirect != form["redirect_uri"])
+                {
+                    return TokenError("invalid_request", "bad redirect url");
+                }
+
+                return PairResponse(IssuePair(AccessLifetime));
+
+            case "refresh_token":
+                RefreshCalls++;
+                var value = form["refresh_token"] ?? string.Empty;
+                if (!_refresh.TryGetValue(value, out var refresh))
+                {
+                    return TokenError("invalid_request", "token not found");
+                }
+
+                if (refresh.RevokedReason is { } reason)
+                {
+                    return TokenError("invalid_grant", reason);
+                }
+
+                if (refresh.Used)
+                {
+                    return TokenError("invalid_grant", "token has already been refreshed");
+                }
+
+                if (_time.GetUtcNow() < _access[refresh.AccessToken].ExpiresAt)
+                {
+                    return TokenError("invalid_grant", "token not expired");
+                }
+
+                refresh.Used = true;
+                _access[refresh.AccessToken].Rotated = true;
+                SuccessfulRefreshes++;
+                var pair = IssuePair(AccessLifetime);
+                AfterRotation?.Invoke();
+                return PairResponse(pair);
+
+            default:
+                return Json(HttpStatusCode.BadRequest, """{"error":"unsupported_grant_type","error_description":"unsupported grant_type"}""");
+        }
+    }
+
+    private HttpResponseMessage Authorized(HttpRequestMessage request, Func<AccessToken, HttpResponseMessage> next)
+    {
+        var bearer = request.Headers.Authorization is { Scheme: "Bearer" } auth ? auth.Parameter : null;
+        if (bearer is null)
+        {
+            return Errors(HttpStatusCode.Forbidden, "forbidden");
+        }
+
+        if (!_access.TryGetValue(bearer, out var token))
+        {
+            return Errors(HttpStatusCode.Forbidden, "oauth", "bad_authorization");
+        }
+
+        if (token.Revoked)
+        {
+            return Errors(HttpStatusCode.Forbidden, "oauth", "token_revoked");
+        }
+
+        if (token.Rotated || _time.GetUtcNow() >= token.ExpiresAt)
+        {
+            return Errors(HttpStatusCode.Forbidden, "oauth", "token_expired");
+        }
+
+        return next(token);
+    }
+
+    private HttpResponseMessage ResumesMine(Uri uri)
+    {
+        var query = HttpUtility.ParseQueryString(uri.Query);
+        var page = int.TryParse(query["page"], CultureInfo.InvariantCulture, out var p) ? p : 0;
+        var perPage = Math.Min(int.TryParse(query["per_page"], CultureInfo.InvariantCulture, out var pp) ? pp : 20, PageSize);
+        var now = _time.GetUtcNow();
+        var items = Resumes.Skip(page * perPage).Take(perPage).Select(r =>
+        {
+            var published = r.Status == "published";
+            var can = published ? r.NextPublishAt is null || r.NextPublishAt <= now : (bool?)null;
+            return new Dictionary<string, object?>
+            {
+                ["id"] = r.Id,
+                ["title"] = r.Title,
+                ["status"] = new { id = r.Status, name = r.Status },
+                ["blocked"] = r.Status == "blocked",
+                ["finished"] = true,
+                ["can_publish_or_update"] = can,
+                ["next_publish_at"] = published && r.NextPublishAt is { } n ? HhDate(n) : null,
+                ["updated_at"] = HhDate(r.UpdatedAt ?? now.AddDays(-1)),
+                ["alternate_url"] = "https://hh.ru/resume/" + r.Id,
+            };
+        }).ToList();
+        var pages = (int)Math.Ceiling(Resumes.Count / (double)perPage);
+        return Json(HttpStatusCode.OK, JsonSerializer.Serialize(new { items, found = Resumes.Count, pages, page, per_page = perPage }));
+    }
+
+    private HttpResponseMessage Publish(string id)
+    {
+        var resume = Resumes.FirstOrDefault(r => r.Id == Uri.UnescapeDataString(id));
+        if (resume is null)
+        {
+            return Errors(HttpStatusCode.NotFound, "not_found");
+        }
+
+        if (resume.Status is "blocked" or "on_moderation" || resume.MandatoryFieldsMissing)
+        {
+            return Errors(HttpStatusCode.BadRequest, "bad_request");
+        }
+
+        var now = _time.GetUtcNow();
+        if (resume.NextPublishAt is { } next && now < next)
+        {
+            resume.EarlyRejections++;
+            return Errors(HttpStatusCode.TooManyRequests, "resumes", "touch_limit_exceeded");
+        }
+
+        resume.Status = "published";
+        resume.Raises.Add(now);
+        resume.UpdatedAt = now;
+        resume.NextPublishAt = now + PublishInterval;
+        return new HttpResponseMessage(HttpStatusCode.NoContent);
+    }
+
+    private (string Access, string Refresh, DateTimeOffset ExpiresAt) IssuePair(TimeSpan lifetime)
+    {
+        var n = Next();
+        var access = $"AT{n}-{Guid.NewGuid():N}";
+        var refresh = $"RT{n}-{Guid.NewGuid():N}";
+        var expires = _time.GetUtcNow() + lifetime;
+        _access[access] = new AccessToken(access, expires);
+        _refresh[refresh] = new RefreshToken(refresh, access);
+        return (access, refresh, expires);
+    }
+
+    private HttpResponseMessage PairResponse((string Access, string Refresh, DateTimeOffset ExpiresAt) pair) =>
+        Json(HttpStatusCode.OK, JsonSerializer.Serialize(new
+        {
+            access_token = pair.Access,
+            token_type = "bearer",
+            expires_in = (long)(pair.ExpiresAt - _time.GetUtcNow()).TotalSeconds,
+            refresh_token = pair.Refresh,
+        }));
+
+    private static HttpResponseMessage TokenError(string error, string description) =>
+        Json(HttpStatusCode.BadRequest, JsonSerializer.Serialize(new { error, error_description = description }));
+
+    /// <summary>hh.ru's date format: offset without a colon.</summary>
+    public static string HhDate(DateTimeOffset value) =>
+        value.ToOffset(TimeSpan.FromHours(3)).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + "+0300";
+
+    private int Next() => Interlocked.Increment(ref _counter);
+
+    private sealed record Fault(string PathPrefix, Func<HttpResponseMessage>? Response, Func<Exception>? Exception);
+
+    private sealed class AccessToken(string value, DateTimeOffset expiresAt)
+    {
+        public string Value { get; } = value;
+
+        public DateTimeOffset ExpiresAt { get; } = expiresAt;
+
+        public bool Revoked { get; set; }
+
+        /// <summary>Replaced by a refresh: hh.ru answers token_expired for it, not token_revoked.</summary>
+        public bool Rotated { get; set; }
+    }
+
+    private sealed class RefreshToken(string value, string accessToken)
+    {
+        public string Value { get; } = value;
+
+        public string AccessToken { get; } = accessToken;
+
+        public bool Used { get; set; }
+
+        public string? RevokedReason { get; set; }
+    }
+}
+
+public sealed class FakeResume(string id, string title, string status)
+{
+    public string Id { get; } = id;
+
+    public string Title { get; } = title;
+
+    public string Status { get; set; } = status;
+
+    public DateTimeOffset? NextPublishAt { get; set; }
+
+    public DateTimeOffset? UpdatedAt { get; set; }
+
+    public bool MandatoryFieldsMissing { get; set; }
+
+    public List<DateTimeOffset> Raises { get; } = [];
+
+    public int EarlyRejections { get; set; }
+}
+
+public sealed record RecordedRequest(string Method, Uri Uri, string? Bearer, string? Body, DateTimeOffset At);

@@ -1,0 +1,23 @@
+namespace HhFunctions.Testing;
+
+/// <summary>
+/// The only "network" tests see: routes by host to the fakes and throws on anything else, so an
+/// unexpected call fails the test instead of leaving the machine.
+/// </summary>
+public sealed class FakeNetwork(FakeHhApi hh, FakeTelegramApi telegram) : DelegatingHandler
+{
+    public FakeHhApi Hh { get; } = hh;
+
+    public FakeTelegramApi Telegram { get; } = telegram;
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.RequestUri?.Host switch
+        {
+            "api.hh.ru" => Hh.HandleAsync(request, cancellationToken),
+            "api.telegram.org" => Telegram.HandleAsync(request, cancellationToken),
+            _ => throw new InvalidOperationException($"Unexpected request to {request.RequestUri}: no fake is registered for this host."),
+        };
+    }
+}

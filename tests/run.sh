@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Runs every test of the solution, with the real parts they need:
+#   - npm tools from package-lock.json (Azurite),
+#   - Azurite's Table service on 127.0.0.1:10002 (in memory; reused if one already listens there),
+#   - dotnet test over HhFunctions.sln (unit, app and Azurite-backed tests).
+# Ends with a plain "N passed, N failed" line. Exit code: non-zero on any failure or set-up problem.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+results="$root/artifacts/test-results"
+rm -rf "$results" && mkdir -p "$results"
+
+log() { printf '[tests] %s\n' "$*"; }
+die() { printf '[tests] ERROR: %s\n' "$*" >&2; exit 1; }
+
+if [ ! -x node_modules/.bin/azurite-table ]; then
+  log "installing npm tools (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed"
+fi
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+azurite_pid=""
+cleanup() {
+  if [ -n "$azurite_pid" ]; then
+    kill "$azurite_pid" 2>/dev/null || true
+    wait "$azurite_pid" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+
+if [ -z "${HH_TEST_TABLES:-}" ]; then
+  if port_open 10002; then
+    log "reusing the Azurite (or Table endpoint) already listening on 127.0.0.1:10002"
+  else
+    log "starting Azurite Table service on 127.0.0.1:10002"
+    node_modules/.bin/azurite-table --tableHost 127.0.0.1 --tablePort 10002 --inMemoryPersistence --skipApiVersionCheck --disableTelemetry \
+      >"$results/azurite.log" 2>&1 &
+    azurite_pid=$!
+    for _ in $(seq 1 100); do
+      port_open 10002 && break
+      kill -0 "$azurite_pid" 2>/dev/null || die "Azurite exited at start; see $results/azurite.log"
+      sleep 0.2
+    done
+    port_open 10002 || die "Azurite did not start listening within 20 s; see $results/azurite.log"
+  fi
+  export HH_TEST_TABLES="UseDevelopmentStorage=true"
+fi
+
+log "dotnet test"
+set +e
+dotnet test HhFunctions.sln -c Release --logger "console;verbosity=normal" --logger "trx;LogFilePrefix=results" \
+  --results-directory "$results" "$@" 2>&1 | tee "$results/dotnet-test.log"
+status=${PIPESTATUS[0]}
+set -e
+
+# Sum the counters of every test assembly's TRX report.
+read -r passed failed skipped < <(cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' \
+  | sed -E 's/.*passed="([0-9]+)".*failed="([0-9]+)".*notExecuted="([0-9]+)".*/\1 \2 \3/' \
+  | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1 # the build or the runner failed before any test result
+fi
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit "$status"
