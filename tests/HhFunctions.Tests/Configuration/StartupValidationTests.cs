@@ -1,0 +1,80 @@
+using HhFunctions.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace HhFunctions.Tests.Configuration;
+
+public sealed class StartupValidationTests
+{
+    public static TheoryData<string, string?, string> BrokenSettings => new()
+    {
+        { "Bump:Schedule", "every four hours", "Bump__Schedule" },
+        { "Bump:Schedule", "1 */4 * * *", "Bump__Schedule" },
+        { "Bump:MaxWait", "01:00:00", "Bump__MaxWait" },
+        { "HeadHunter:ApiBaseUrl", "/relative", "HeadHunter__ApiBaseUrl" },
+        { "HeadHunter:OAuthBaseUrl", "ftp://hh.ru", "HeadHunter__OAuthBaseUrl" },
+        { "HeadHunter:ClientSecret", null, "HeadHunter__ClientId and HeadHunter__ClientSecret must be set together" },
+        { "HeadHunter:UserAgent", "", "HeadHunter__UserAgent" },
+        { "Telegram:ChatId", "@my_channel", "Telegram__ChatId" },
+        { "Telegram:ChatId", null, "Telegram__ChatId" },
+        { "Telegram:BotToken", "not-a-token", "Telegram__BotToken" },
+        { "Storage:TablePrefix", "1-bad", "Storage__TablePrefix" },
+        { "App:PublicBaseUrl", "mailto:me@example.com", "App__PublicBaseUrl" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenSettings))]
+    public void Start_BrokenSetting_FailsNamingTheSetting(string key, string? value, string expected)
+    {
+        using var app = AppFactory.With(new Dictionary<string, string?> { [key] = value });
+
+        var ex = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains(expected, ex.ToString(), StringComparison.Ordinal);
+        Assert.Contains(ex.GetBaseException().GetType().Name, new[] { nameof(OptionsValidationException), nameof(InvalidOperationException) });
+    }
+
+    [Fact]
+    public void Start_BrokenBotToken_DoesNotEchoTheValue()
+    {
+        const string secretish = "secret-value-that-must-not-be-echoed";
+        using var app = AppFactory.With(new Dictionary<string, string?> { ["Telegram:BotToken"] = secretish });
+
+        var ex = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.DoesNotContain(secretish, ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_NoHhOrTelegramSettings_StartsAndSaysWhatIsMissing()
+    {
+        // Embedded defaults: the app must start on a fresh machine with nothing configured.
+        using var app = AppFactory.With(new Dictionary<string, string?>
+        {
+            ["HeadHunter:ClientId"] = null,
+            ["HeadHunter:ClientSecret"] = null,
+            ["Telegram:BotToken"] = null,
+            ["Telegram:ChatId"] = null,
+            ["App:PublicBaseUrl"] = null,
+        });
+        using var client = app.CreateClient();
+
+        var status = await client.GetAsync(new Uri("/api/status", UriKind.Relative));
+        var start = await client.GetAsync(new Uri("/api/oauth/start", UriKind.Relative));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, status.StatusCode);
+        Assert.Contains("HeadHunter__ClientId", await status.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, start.StatusCode);
+        Assert.Contains("HeadHunter__ClientId", await start.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(app.Logs.GetSnapshot(), r => r.Message.Contains("HeadHunter__ClientId", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Start_KeyVaultUriNotHttps_FailsWithClearMessage()
+    {
+        using var app = AppFactory.With(new Dictionary<string, string?> { ["KeyVault:Uri"] = "http://vault.example" });
+
+        var ex = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("KeyVault__Uri", ex.ToString(), StringComparison.Ordinal);
+    }
+}
