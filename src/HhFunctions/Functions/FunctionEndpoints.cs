@@ -54,7 +54,18 @@ public static partial class FunctionEndpoints
         }
         else
         {
-            var body = await ReadBodyAsync(context.Request);
+            string? body;
+            try
+            {
+                body = await ReadBodyAsync(context.Request);
+            }
+            catch (BodyTooLargeException ex)
+            {
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                await context.Response.WriteAsync(ex.Message, context.RequestAborted);
+                return;
+            }
+
             var request = new FunctionRequest(
                 context.Request.Method,
                 new Uri(context.Request.GetEncodedUrlSafe()),
@@ -89,6 +100,11 @@ public static partial class FunctionEndpoints
             Log.BadInvocation(Logger(context), name, ex.Message);
             return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status400BadRequest);
         }
+        catch (BodyTooLargeException ex)
+        {
+            Log.BadInvocation(Logger(context), name, ex.Message);
+            return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
 
         var tooLong = request.Query.Sum(q => q.Key.Length + q.Value.Length) > InvocationProtocol.MaxQueryLength
             ? Problem(request, 414, "Query too long", $"The query string is longer than {InvocationProtocol.MaxQueryLength} characters.")
@@ -111,6 +127,11 @@ public static partial class FunctionEndpoints
         {
             Log.BadInvocation(Logger(context), name, ex.Message);
             return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status400BadRequest);
+        }
+        catch (BodyTooLargeException ex)
+        {
+            Log.BadInvocation(Logger(context), name, ex.Message);
+            return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
         var summary = await timer.RunAsync(invocation, context.RequestAborted);
@@ -155,12 +176,46 @@ public static partial class FunctionEndpoints
         return repeated is null ? null : Problem(probe, 400, "Repeated parameter", $"The parameter '{WebUtility.HtmlEncode(repeated)}' is given more than once.");
     }
 
+    /// <summary>Reads a body of at most <see cref="MaxBodyBytes"/> (Kestrel enforces the same limit on the wire).</summary>
     private static async Task<string?> ReadBodyAsync(HttpRequest request)
     {
-        // Kestrel caps bodies at MaxBodyBytes (see HhFunctionsBuilder); a larger one fails before this point.
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            throw new BodyTooLargeException();
+        }
+
         using var reader = new StreamReader(request.Body);
-        var body = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
-        return body.Length == 0 ? null : body;
+        var buffer = new char[16 * 1024];
+        var body = new System.Text.StringBuilder();
+        int read;
+        while ((read = await reader.ReadAsync(buffer.AsMemory(), request.HttpContext.RequestAborted)) > 0)
+        {
+            body.Append(buffer, 0, read);
+            if (body.Length > MaxBodyBytes)
+            {
+                throw new BodyTooLargeException();
+            }
+        }
+
+        return body.Length == 0 ? null : body.ToString();
+    }
+
+    private sealed class BodyTooLargeException : Exception
+    {
+        public BodyTooLargeException()
+            : base($"The request body is larger than {MaxBodyBytes} bytes.")
+        {
+        }
+
+        public BodyTooLargeException(string message)
+            : base(message)
+        {
+        }
+
+        public BodyTooLargeException(string message, Exception innerException)
+            : base(message, innerException)
+        {
+        }
     }
 
     private static string GetEncodedUrlSafe(this HttpRequest request) =>

@@ -59,7 +59,7 @@ public static class InvocationProtocol
 
         var method = TryGetProperty(req, "Method", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "GET";
         var urlText = TryGetProperty(req, "Url", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
-        if (!Uri.TryCreate(urlText, UriKind.Absolute, out var url))
+        if (!Uri.TryCreate(urlText, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
             throw new InvalidInvocationException("\"Data.req.Url\" is missing or not an absolute URL.");
         }

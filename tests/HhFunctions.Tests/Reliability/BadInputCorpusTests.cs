@@ -1,0 +1,173 @@
+using System.Net;
+using System.Text;
+using HhFunctions.OAuth;
+using HhFunctions.State;
+using HhFunctions.Tests.Infrastructure;
+using HhFunctions.Tokens;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HhFunctions.Tests.Reliability;
+
+/// <summary>
+/// Bad input against every HTTP function and invocation route: each gets a clear 4xx answer, and nothing
+/// is stored (no token pair, account still not connected, no Telegram message).
+/// </summary>
+public sealed class BadInputCorpusTests
+{
+    public sealed record BadInput(string Name, Func<Context, Task<HttpRequestMessage>> Build, int[] Expected, string? MustContain = null)
+    {
+        public override string ToString() => Name;
+    }
+
+    public sealed class Context(AppFactory app)
+    {
+        public AppFactory App { get; } = app;
+
+        /// <summary>A state the app really issued (via /api/oauth/start).</summary>
+        public async Task<string> IssuedStateAsync()
+        {
+            using var client = App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+            var start = await client.GetAsync(new Uri("/api/oauth/start", UriKind.Relative));
+            var location = start.Headers.Location ?? throw new InvalidOperationException("no redirect from /api/oauth/start");
+            return System.Web.HttpUtility.ParseQueryString(location.Query)["state"]!;
+        }
+
+        public async Task<string> SetupLinkAsync()
+        {
+            using var scope = App.Services.CreateScope();
+            var link = await scope.ServiceProvider.GetRequiredService<SetupLinks>().CreateAsync(CancellationToken.None);
+            return System.Web.HttpUtility.ParseQueryString(link.Query)["t"]!;
+        }
+    }
+
+    private static HttpRequestMessage Get(string url) => new(HttpMethod.Get, new Uri(url, UriKind.Relative));
+
+    private static HttpRequestMessage Post(string url, string body) =>
+        new(HttpMethod.Post, new Uri(url, UriKind.Relative)) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+
+    private static string E(string s) => Uri.EscapeDataString(s);
+
+    public static TheoryData<BadInput> Corpus() =>
+    [
+        new("callback: no parameters", _ => Task.FromResult(Get("/api/oauth/callback")), [400], "state"),
+        new("callback: code without state", _ => Task.FromResult(Get("/api/oauth/callback?code=abc")), [400], "state"),
+        new("callback: empty state", _ => Task.FromResult(Get("/api/oauth/callback?state=&code=abc")), [400], "state"),
+        new("callback: unknown state", _ => Task.FromResult(Get("/api/oauth/callback?state=never-issued&code=abc")), [400], "unknown state"),
+        new("callback: path-like state", _ => Task.FromResult(Get("/api/oauth/callback?state=" + E("../../etc/passwd") + "&code=abc")), [400], "unknown state"),
+        new("callback: control characters in state", _ => Task.FromResult(Get("/api/oauth/callback?state=%00%01%1F&code=abc")), [400], "unknown state"),
+        new("callback: malformed percent-encoding", _ => Task.FromResult(Get("/api/oauth/callback?state=%ZZ%&code=%G1")), [400]),
+        new("callback: unicode state", _ => Task.FromResult(Get("/api/oauth/callback?state=" + E("состояние🙂") + "&code=abc")), [400], "unknown state"),
+        new("callback: repeated state", _ => Task.FromResult(Get("/api/oauth/callback?state=a&state=b&code=abc")), [400], "more than once"),
+        new("callback: repeated code", async c => Get($"/api/oauth/callback?state={E(await c.IssuedStateAsync())}&code=a&code=b"), [400], "more than once"),
+        new("callback: oversized query", _ => Task.FromResult(Get("/api/oauth/callback?state=" + new string('s', 5000) + "&code=abc")), [414]),
+        new("callback: oversized code", async c => Get($"/api/oauth/callback?state={E(await c.IssuedStateAsync())}&code={new string('c', 3000)}"), [400], "code"),
+        new("callback: missing code", async c => Get($"/api/oauth/callback?state={E(await c.IssuedStateAsync())}"), [400], "code"),
+        new("callback: access_denied", async c => Get($"/api/oauth/callback?state={E(await c.IssuedStateAsync())}&error=access_denied"), [400], "declined"),
+        new("callback: other provider error", async c => Get($"/api/oauth/callback?state={E(await c.IssuedStateAsync())}&error=server_error"), [400], "nothing was changed"),
+        new("callback: script in error", async c => Get($"/api/oauth/callback?state={E(await c.IssuedStateAsync())}&error={E("<script>alert(1)</script>")}"), [400], "&lt;script&gt;"),
+        new("callback: unknown code", async c => Get($"/api/oauth/callback?state={E(await c.IssuedStateAsync())}&code=not-a-real-code"), [400], "code"),
+        new("callback: expired state", async c =>
+        {
+            var state = await c.IssuedStateAsync();
+            c.App.Time.Advance(OAuthFlow.StateLifetime + TimeSpan.FromMinutes(1));
+            return Get($"/api/oauth/callback?state={E(state)}&code={E(c.App.Hh.IssueCode(c.App.RedirectUri.AbsoluteUri))}");
+        }, [400], "expired"),
+        new("callback: replayed state", async c =>
+        {
+            var state = await c.IssuedStateAsync();
+            using var client = c.App.CreateClient();
+            (await client.GetAsync(new Uri($"/api/oauth/callback?state={E(state)}&error=access_denied", UriKind.Relative))).Dispose();
+            return Get($"/api/oauth/callback?state={E(state)}&code={E(c.App.Hh.IssueCode(c.App.RedirectUri.AbsoluteUri))}");
+        }, [400], "already used"),
+        new("callback: code for another redirect URI", async c => Get($"/api/oauth/callback?state={E(await c.IssuedStateAsync())}&code={E(c.App.Hh.IssueCode("https://evil.example/cb"))}"), [400, 503], "redirect"),
+        new("callback: code already used", async c =>
+        {
+            var code = c.App.Hh.IssueCode(c.App.RedirectUri.AbsoluteUri);
+            // hh.ru accepted this code once before (e.g. a double click on another device) and then the pair was revoked.
+            await c.App.Hh.HandleAsync(new HttpRequestMessage(HttpMethod.Post, new Uri(c.App.Hh.ApiBase, "token"))
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "authorization_code", ["client_id"] = Testing.FakeHhApi.ClientId, ["client_secret"] = Testing.FakeHhApi.ClientSecret, ["code"] = code, ["redirect_uri"] = c.App.RedirectUri.AbsoluteUri }),
+                Headers = { { "User-Agent", "test" } },
+            }, CancellationToken.None);
+            return Get($"/api/oauth/callback?state={E(await c.IssuedStateAsync())}&code={E(code)}");
+        }, [400], "already been used"),
+        new("link: no token", _ => Task.FromResult(Get("/api/oauth/link")), [400], "not a setup link"),
+        new("link: unknown token", _ => Task.FromResult(Get("/api/oauth/link?t=forged")), [400], "not a setup link"),
+        new("link: oversized token", _ => Task.FromResult(Get("/api/oauth/link?t=" + new string('t', 3000))), [400]),
+        new("link: expired token", async c =>
+        {
+            var t = await c.SetupLinkAsync();
+            c.App.Time.Advance(SetupLinks.Lifetime + TimeSpan.FromMinutes(1));
+            return Get("/api/oauth/link?t=" + E(t));
+        }, [400], "expired"),
+        new("link: used token", async c =>
+        {
+            var t = await c.SetupLinkAsync();
+            using var client = c.App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+            (await client.GetAsync(new Uri("/api/oauth/link?t=" + E(t), UriKind.Relative))).Dispose();
+            return Get("/api/oauth/link?t=" + E(t));
+        }, [400], "already used"),
+        new("start: POST", _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, new Uri("/api/oauth/start", UriKind.Relative))), [405]),
+        new("callback: DELETE", _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Delete, new Uri("/api/oauth/callback?state=x", UriKind.Relative))), [405]),
+        new("status: PUT", _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Put, new Uri("/api/status", UriKind.Relative))), [405]),
+        new("invocation: empty body", _ => Task.FromResult(Post("/OAuthCallback", string.Empty)), [400], "empty"),
+        new("invocation: not JSON", _ => Task.FromResult(Post("/OAuthCallback", "{\"Data\": {")), [400], "not valid JSON"),
+        new("invocation: JSON array", _ => Task.FromResult(Post("/OAuthStart", "[1,2,3]")), [400], "Data"),
+        new("invocation: no Data", _ => Task.FromResult(Post("/Status", "{\"Metadata\":{}}")), [400], "Data"),
+        new("invocation: Data without req", _ => Task.FromResult(Post("/OAuthCallback", "{\"Data\":{\"request\":{}}}")), [400], "Data.req"),
+        new("invocation: req is a number", _ => Task.FromResult(Post("/OAuthCallback", "{\"Data\":{\"req\":42}}")), [400], "Data.req"),
+        new("invocation: req without Url", _ => Task.FromResult(Post("/OAuthCallback", "{\"Data\":{\"req\":{\"Method\":\"GET\"}}}")), [400], "Url"),
+        new("invocation: relative Url", _ => Task.FromResult(Post("/OAuthCallback", "{\"Data\":{\"req\":{\"Url\":\"/api/oauth/callback\"}}}")), [400], "Url"),
+        new("invocation: deeply nested JSON", _ => Task.FromResult(Post("/Status", "{\"Data\":" + new string('[', 200) + new string(']', 200) + "}")), [400], "not valid JSON"),
+        new("invocation: timer without timer binding", _ => Task.FromResult(Post("/BumpResumes", "{\"Data\":{}}")), [400], "Data.timer"),
+        new("invocation: timer binding is broken JSON text", _ => Task.FromResult(Post("/BumpResumes", "{\"Data\":{\"timer\":\"{oops\"}}")), [400], "timer"),
+        new("invocation: body over 1 MiB", _ => Task.FromResult(Post("/OAuthCallback", "{\"Data\":{\"pad\":\"" + new string('x', 1_100_000) + "\"}}")), [413]),
+        new("invocation: unknown function", _ => Task.FromResult(Post("/NoSuchFunction", "{\"Data\":{}}")), [404]),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Corpus))]
+    public async Task BadInput_IsRejectedClearly_AndNothingIsStored(BadInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using var app = new AppFactory();
+        var context = new Context(app);
+        using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var request = await input.Build(context);
+
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        var status = (int)response.StatusCode;
+        var ok = input.Expected.Contains(status) || (status == 200 && InvocationStatus(body) is { } inner && input.Expected.Contains(inner));
+        var mentions = input.MustContain is null || body.Contains(input.MustContain, StringComparison.OrdinalIgnoreCase);
+        using var scope = app.Services.CreateScope();
+        var stored = await scope.ServiceProvider.GetRequiredService<ITokenVault>().ReadAsync(CancellationToken.None);
+        var account = await scope.ServiceProvider.GetRequiredService<IStateStore>().GetAccountAsync(CancellationToken.None);
+        var nothingStored = stored is null && account.Status == AccountStatus.NotConnected && app.Telegram.Messages.IsEmpty;
+        ReliabilityLedger.Record(LedgerKind.BadInput, input.Name, ok && mentions && nothingStored, 0, $"HTTP {status}");
+
+        Assert.True(ok, $"{input.Name}: expected HTTP {string.Join("/", input.Expected)}, got {status}: {Shorten(body)}");
+        Assert.True(mentions, $"{input.Name}: the answer does not say '{input.MustContain}': {Shorten(body)}");
+        Assert.True(nothingStored, $"{input.Name}: something was stored (pair: {stored is not null}, account: {account.Status}, telegram: {app.Telegram.Messages.Count}).");
+    }
+
+    [Fact]
+    public void Corpus_HasAtLeastThirtyCases() => Assert.True(Corpus().Count >= 30);
+
+    private static int? InvocationStatus(string body)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(body);
+            return doc.RootElement.TryGetProperty("Outputs", out var o) && o.TryGetProperty("res", out var res) ? res.GetProperty("statusCode").GetInt32() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Shorten(string body) => body.Length <= 400 ? body : body[..400] + "…";
+}

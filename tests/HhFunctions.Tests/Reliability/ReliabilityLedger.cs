@@ -1,0 +1,32 @@
+using System.Text.Json;
+
+namespace HhFunctions.Tests.Reliability;
+
+public enum LedgerKind
+{
+    Fault,
+    BadInput,
+}
+
+/// <summary>
+/// Where the reliability cases write what they measured, for tests/reliability-report.sh to sum up.
+/// Only active when HH_RELIABILITY_LEDGER names a file; the tests assert on their own either way.
+/// </summary>
+public static class ReliabilityLedger
+{
+    private static readonly Lock Gate = new();
+
+    public static void Record(LedgerKind kind, string name, bool survived, int tokensLost, string detail)
+    {
+        if (Environment.GetEnvironmentVariable("HH_RELIABILITY_LEDGER") is not { Length: > 0 } path)
+        {
+            return;
+        }
+
+        var line = JsonSerializer.Serialize(new { kind = kind.ToString(), name, survived, tokensLost, detail });
+        lock (Gate)
+        {
+            File.AppendAllText(path, line + Environment.NewLine);
+        }
+    }
+}
