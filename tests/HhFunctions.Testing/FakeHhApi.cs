@@ -56,6 +56,18 @@ public sealed class FakeHhApi
         }
     }
 
+    /// <summary>Refresh tokens hh.ru would still accept: the app must be able to produce each of them.</summary>
+    public IReadOnlyList<string> LiveRefreshTokens
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _refresh.Values.Where(r => !r.Used && r.RevokedReason is null).Select(r => r.Value).ToList();
+            }
+        }
+    }
+
     public int RefreshCalls { get; private set; }
 
     public int SuccessfulRefreshes { get; private set; }

@@ -186,7 +186,7 @@ public sealed class AzureTableStateStore(TableServiceClient service, IOptions<St
         {
             throw new StateStoreException($"Table storage refused the request (HTTP {ex.Status}, {ex.ErrorCode}).", ex);
         }
-        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is RequestFailedException))
+        catch (AggregateException ex)
         {
             throw new StateStoreException("Table storage could not be reached.", ex);
         }
@@ -247,6 +247,11 @@ internal sealed class TableProvider(TableServiceClient service, string prefix)
         catch (RequestFailedException ex)
         {
             throw new StateStoreException($"Table storage refused to create table {tableName} (HTTP {ex.Status}, {ex.ErrorCode}).", ex);
+        }
+        catch (AggregateException ex)
+        {
+            // The SDK's retries gave up (connection refused, DNS, timeouts).
+            throw new StateStoreException($"Table storage could not be reached to create table {tableName}.", ex);
         }
 
         return client;

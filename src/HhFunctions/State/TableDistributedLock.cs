@@ -40,6 +40,10 @@ public sealed class TableDistributedLock(TableServiceClient service, IOptions<St
             {
                 throw new StateStoreException($"Table storage refused the lock {name} (HTTP {ex.Status}).", ex);
             }
+            catch (AggregateException ex)
+            {
+                throw new StateStoreException($"Table storage could not be reached for the lock {name}.", ex);
+            }
 
             var remaining = started + wait - time.GetUtcNow();
             if (remaining <= TimeSpan.Zero)

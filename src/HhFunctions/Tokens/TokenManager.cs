@@ -201,6 +201,9 @@ public sealed partial class TokenManager(
 
     private async Task PersistAsync(TokenSet tokens, CancellationToken ct)
     {
+        // Write-ahead: an encrypted local copy first, so a crash between hh.ru's answer and the vault write
+        // leaves the pair behind for the next start (ReadAsync picks it up and finishes the job).
+        var journaled = await rescue.TryWriteAsync(tokens, ct);
         var pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
@@ -215,17 +218,14 @@ public sealed partial class TokenManager(
         {
             await pipeline.ExecuteAsync(async c => await vault.WriteAsync(tokens, c), ct);
             unsaved.Clear(tokens);
-
             await rescue.ClearAsync(ct);
         }
         catch (TokenVaultException ex)
         {
             // Never drop a pair hh.ru has issued: the old refresh token is already spent.
             unsaved.Hold(tokens);
-
-            var rescued = await rescue.TryWriteAsync(tokens, ct);
-            Log.PersistFailed(logger, vault.Description, ex.Message, rescued);
-            await alerts.TokenNotSavedAsync(vault.Description, rescued, ct);
+            Log.PersistFailed(logger, vault.Description, ex.Message, journaled);
+            await alerts.TokenNotSavedAsync(vault.Description, journaled, ct);
         }
     }
 
@@ -253,8 +253,20 @@ public sealed partial class TokenManager(
             return stored;
         }
 
-        // A newer pair never reached the vault: try again now, and use it either way.
-        await PersistAsync(pending, ct);
+        // A newer pair never reached the vault: one quiet attempt now (the owner was told already); use it either way.
+        try
+        {
+            await vault.WriteAsync(pending, ct);
+            unsaved.Clear(pending);
+            await rescue.ClearAsync(ct);
+            Log.PendingSaved(logger, pending.Fingerprint, vault.Description);
+        }
+        catch (TokenVaultException ex)
+        {
+            unsaved.Hold(pending);
+            Log.VaultUnreadable(logger, ex.Message);
+        }
+
         return pending;
     }
 
@@ -321,8 +333,11 @@ public sealed partial class TokenManager(
         [LoggerMessage(1008, LogLevel.Warning, "State storage unavailable: {Reason}")]
         public static partial void StateUnavailable(ILogger logger, string reason);
 
-        [LoggerMessage(1009, LogLevel.Warning, "The token vault cannot be read ({Reason}); using the newer pair held locally.")]
+        [LoggerMessage(1009, LogLevel.Warning, "The token vault cannot be used now ({Reason}); using the newer pair held locally.")]
         public static partial void VaultUnreadable(ILogger logger, string reason);
+
+        [LoggerMessage(1011, LogLevel.Information, "Token pair {Fingerprint}, held locally, is now saved to {Vault}.")]
+        public static partial void PendingSaved(ILogger logger, string fingerprint, string vault);
 
         [LoggerMessage(1010, LogLevel.Warning, "The refresh lock is unavailable ({Reason}); storing the new pair anyway.")]
         public static partial void LockUnavailable(ILogger logger, string reason);

@@ -18,18 +18,22 @@ namespace HhFunctions.Tests.Infrastructure;
 public sealed class AppFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsData;
+    private Action<IServiceCollection>? _services;
 
     public AppFactory()
         : this(null)
     {
     }
 
-    private AppFactory(IDictionary<string, string?>? settings)
+    private AppFactory(IDictionary<string, string?>? settings, AppFactory? sibling = null)
     {
-        DataPath = Path.Combine(Path.GetTempPath(), "hhfunctions-tests", Guid.NewGuid().ToString("N"));
-        Time = FakeClock.Create();
-        Hh = new FakeHhApi(Time);
-        Telegram = new FakeTelegramApi();
+        _ownsData = sibling is null;
+        DataPath = sibling?.DataPath ?? Path.Combine(Path.GetTempPath(), "hhfunctions-tests", Guid.NewGuid().ToString("N"));
+        Time = sibling?.Time ?? FakeClock.Create();
+        Hh = sibling?.Hh ?? new FakeHhApi(Time);
+        Telegram = sibling?.Telegram ?? new FakeTelegramApi();
+        _services = sibling?._services;
         _settings = new Dictionary<string, string?>
         {
             ["Data:Path"] = DataPath,
@@ -49,6 +53,30 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     /// <summary>An app with some settings overridden (null removes a default).</summary>
     public static AppFactory With(IDictionary<string, string?> settings) => new(settings);
+
+    /// <summary>
+    /// A second app instance sharing this one's data folder, clock, fake hh.ru and fake Telegram (another
+    /// Functions instance, or the same one after a restart), with its own settings and services.
+    /// </summary>
+    public AppFactory Sibling(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var merged = new Dictionary<string, string?>(_settings);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            merged[key] = value;
+        }
+
+        var sibling = new AppFactory(merged, this);
+        sibling._services = services;
+        return sibling;
+    }
+
+    /// <summary>Extra service registrations applied after the app's own (decorators, failing fakes).</summary>
+    public AppFactory WithServices(Action<IServiceCollection> services)
+    {
+        _services = services;
+        return this;
+    }
 
     public string DataPath { get; }
 
@@ -76,12 +104,18 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
             services.AddSingleton<IHttpMessageHandlerBuilderFilter>(new FakeNetworkFilter(new FakeNetwork(Hh, Telegram)));
+            _services?.Invoke(services);
         });
     }
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (!_ownsData)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataPath, recursive: true);

@@ -1,0 +1,157 @@
+using HhFunctions.HeadHunter;
+using HhFunctions.Jobs;
+using HhFunctions.State;
+using HhFunctions.Testing;
+using HhFunctions.Tests.Infrastructure;
+using HhFunctions.Tokens;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HhFunctions.Tests.Reliability;
+
+/// <summary>A "process killed" stand-in: not a vault error, so nothing in the app handles it.</summary>
+public sealed class SimulatedCrashException : Exception
+{
+    public SimulatedCrashException()
+        : base("simulated crash")
+    {
+    }
+
+    public SimulatedCrashException(string message)
+        : base(message)
+    {
+    }
+
+    public SimulatedCrashException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>Wraps the app's real vault and fails writes on demand.</summary>
+public sealed class FlakyVault(ITokenVault inner) : ITokenVault
+{
+    public int FailNextWrites { get; set; }
+
+    public bool FailAllWrites { get; set; }
+
+    public bool CrashOnNextWrite { get; set; }
+
+    public int Writes { get; private set; }
+
+    public string Description => inner.Description;
+
+    public Task<TokenSet?> ReadAsync(CancellationToken ct) => inner.ReadAsync(ct);
+
+    public Task WriteAsync(TokenSet tokens, CancellationToken ct)
+    {
+        Writes++;
+        if (CrashOnNextWrite)
+        {
+            CrashOnNextWrite = false;
+            throw new SimulatedCrashException();
+        }
+
+        if (FailAllWrites || FailNextWrites-- > 0)
+        {
+            throw new TokenVaultException("simulated vault outage (HTTP 503)");
+        }
+
+        return inner.WriteAsync(tokens, ct);
+    }
+}
+
+public static class FaultHarness
+{
+    /// <summary>Registers a <see cref="FlakyVault"/> around the app's vault and returns the factory.</summary>
+    public static FlakyVault? Flaky(AppFactory app) => app.Services.GetRequiredService<ITokenVault>() as FlakyVault;
+
+    public static void DecorateVault(IServiceCollection services)
+    {
+        var original = services.Last(d => d.ServiceType == typeof(ITokenVault));
+        services.Remove(original);
+        services.AddSingleton<ITokenVault>(sp => new FlakyVault((ITokenVault)original.ImplementationFactory!(sp)));
+    }
+
+    /// <summary>An account connected earlier: the pair at the fake hh.ru, in the vault, and the account record.</summary>
+    public static async Task<TokenSet> SeedConnectedAsync(AppFactory app, TimeSpan? lifetime = null)
+    {
+        var (access, refresh, expires) = app.Hh.SeedTokens(lifetime);
+        var tokens = new TokenSet(access, refresh, expires, app.Time.GetUtcNow());
+        using var scope = app.Services.CreateScope();
+        var vault = scope.ServiceProvider.GetRequiredService<ITokenVault>();
+        var inner = vault is FlakyVault ? null : vault;
+        if (vault is FlakyVault flaky)
+        {
+            var (fails, all) = (flaky.FailNextWrites, flaky.FailAllWrites);
+            (flaky.FailNextWrites, flaky.FailAllWrites) = (0, false);
+            await flaky.WriteAsync(tokens, CancellationToken.None);
+            (flaky.FailNextWrites, flaky.FailAllWrites) = (fails, all);
+        }
+        else
+        {
+            await inner!.WriteAsync(tokens, CancellationToken.None);
+        }
+
+        await scope.ServiceProvider.GetRequiredService<IStateStore>().UpdateAccountAsync(
+            a => a with { Status = AccountStatus.Connected, DisplayName = "Ivan Petrov", TokenExpiresAt = expires, TokenFingerprint = tokens.Fingerprint },
+            CancellationToken.None);
+        return tokens;
+    }
+
+    public static async Task<RunRecord> RunJobAsync(AppFactory app, string trigger = "test")
+    {
+        using var scope = app.Services.CreateScope();
+        var job = scope.ServiceProvider.GetRequiredService<BumpResumesJob>();
+        return await app.Time.RunAsync(job.RunAsync(trigger, CancellationToken.None), TimeSpan.FromSeconds(1), TimeSpan.FromHours(2));
+    }
+
+    /// <summary>
+    /// Refresh tokens hh.ru still accepts that the app can no longer produce (vault, rescue copy or memory).
+    /// A refresh token spent twice shows up as a reconnect, and is checked by the cases themselves.
+    /// </summary>
+    public static async Task<int> TokensLostAsync(AppFactory app)
+    {
+        var live = app.Hh.LiveRefreshTokens;
+        if (live.Count == 0)
+        {
+            return 0;
+        }
+
+        using var scope = app.Services.CreateScope();
+        var known = new HashSet<string>();
+        try
+        {
+            if (await scope.ServiceProvider.GetRequiredService<ITokenVault>().ReadAsync(CancellationToken.None) is { } stored)
+            {
+                known.Add(stored.RefreshToken);
+            }
+        }
+        catch (TokenVaultException)
+        {
+        }
+
+        if (await scope.ServiceProvider.GetRequiredService<RescueTokenStore>().TryReadAsync(CancellationToken.None) is { } rescued)
+        {
+            known.Add(rescued.RefreshToken);
+        }
+
+        if (scope.ServiceProvider.GetRequiredService<UnsavedTokenHolder>().Current is { } held)
+        {
+            known.Add(held.RefreshToken);
+        }
+
+        return live.Count(t => !known.Contains(t));
+    }
+
+    public static async Task<AccountState> AccountAsync(AppFactory app)
+    {
+        using var scope = app.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<IStateStore>().GetAccountAsync(CancellationToken.None);
+    }
+
+    public static async Task<TokenSet?> StoredAsync(AppFactory app)
+    {
+        using var scope = app.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<ITokenVault>().ReadAsync(CancellationToken.None);
+    }
+}
