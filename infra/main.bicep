@@ -1,0 +1,435 @@
+// HhFunctions in Azure: one resource group holds everything.
+//
+//   az deployment group create --resource-group <rg> --parameters infra/main.bicepparam
+//
+// Hosting plan: Flex Consumption (FC1, Linux). Why not Linux Consumption (Y1)?
+//  - The app is an Azure Functions *custom handler*: a self-contained linux-x64 executable started by the
+//    Functions host. Flex Consumption runs custom handlers (functionAppConfig.runtime name 'custom',
+//    version '1.0'; FUNCTIONS_WORKER_RUNTIME is derived from it and must not be set as an app setting).
+//  - Flex deploys a zip through one path (OneDeploy into a blob container, read with the app's managed
+//    identity), so `az functionapp deployment source config-zip` works without any storage key, and the
+//    storage account can forbid shared-key access altogether.
+//  - Linux Consumption (Y1) is being retired (30 September 2028) and its zip deployment needs a
+//    connection string with the account key (WEBSITE_RUN_FROM_PACKAGE / Azure Files content share).
+//  - Cost is still pay-per-execution: no always-ready instances are configured.
+//
+// Identity: the function app's system-assigned managed identity reaches every other resource through
+// Azure RBAC; no connection string or key is stored anywhere:
+//  - host storage:   AzureWebJobsStorage__accountName (identity-based; the Flex Consumption default)
+//                    + Storage Blob Data Owner (the role the Functions host needs for its blobs and the
+//                    deployment package container). No queue or table role for the host: HhFunctions
+//                    has only HTTP and timer triggers.
+//  - app tables:     Storage__TableServiceUri + Storage Table Data Contributor.
+//  - secrets/tokens: KeyVault__Uri + Key Vault Secrets Officer (the app reads every secret as
+//                    configuration and writes the hh.ru token pair as the secret 'hh-oauth-token').
+//  - telemetry:      APPLICATIONINSIGHTS_AUTHENTICATION_STRING + Monitoring Metrics Publisher
+//                    (Application Insights has local, key-based auth disabled).
+//
+// Secrets (hh.ru client secret, Telegram bot token, Telegram webhook secret) are @secure() parameters
+// written as Key Vault secrets named with '--' (the app maps '--' to ':'), never as app settings. An empty
+// secret parameter leaves the vault's current secret untouched, so later deployments need not repeat it.
+
+targetScope = 'resourceGroup'
+
+@description('Azure region. Flex Consumption is not offered in every region: `az functionapp list-flexconsumption-locations`.')
+param location string = resourceGroup().location
+
+@description('Function app name (globally unique, becomes <name>.azurewebsites.net). Empty: hh-<hash of the resource group>.')
+@maxLength(40)
+param appName string = ''
+
+@description('Instance memory of the Flex Consumption plan, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Upper bound of instances the plan may scale out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Days Log Analytics keeps telemetry.')
+@minValue(30)
+@maxValue(730)
+param logRetentionDays int = 30
+
+// ---- application settings (names as the app reads them) ----
+
+@description('HeadHunter__ClientId: client id of the application registered at dev.hh.ru. Not a secret.')
+param hhClientId string = ''
+
+@secure()
+@description('HeadHunter__ClientSecret: stored as the Key Vault secret HeadHunter--ClientSecret. Empty: keep the vault\'s current value.')
+param hhClientSecret string = ''
+
+@description('HeadHunter__UserAgent, e.g. "HhFunctions/1.0 (you@example.com)". hh.ru rejects requests without a meaningful one (400 bad_user_agent). Empty: the app default.')
+param hhUserAgent string = ''
+
+@description('HeadHunter__RedirectUri. Empty: the app derives https://<host>/api/oauth/callback.')
+param hhRedirectUri string = ''
+
+@secure()
+@description('Telegram__BotToken from @BotFather: stored as the Key Vault secret Telegram--BotToken. Empty: keep the vault\'s current value.')
+param telegramBotToken string = ''
+
+@description('Telegram__ChatId: numeric id of the chat that receives reports. Required once a bot token is set.')
+param telegramChatId string = ''
+
+@secure()
+@description('Telegram__WebhookSecret (letters, digits, _ and -; up to 256): stored as the Key Vault secret Telegram--WebhookSecret. Empty: keep the vault\'s current value.')
+param telegramWebhookSecret string = ''
+
+@description('Telegram__Notify: all, changes or errors. Empty: the app default (all).')
+@allowed([
+  ''
+  'all'
+  'changes'
+  'errors'
+])
+param telegramNotify string = ''
+
+@description('Bump__Schedule: six-field NCRONTAB (seconds first), UTC. The timer binding reads %Bump__Schedule%, so it is always set. Empty: every 4 hours at minute 1.')
+param bumpSchedule string = ''
+
+@description('Bump__ResumeIds: comma-separated resume ids to raise. Empty: every resume of the account.')
+param bumpResumeIds string = ''
+
+@description('Bump__MaxWait, a TimeSpan such as 00:05:00 (at most 00:09:00). Empty: the app default.')
+param bumpMaxWait string = ''
+
+@description('App__PublicBaseUrl, e.g. https://hh.example.com when a custom domain fronts the app. Empty: https://{WEBSITE_HOSTNAME}.')
+param publicBaseUrl string = ''
+
+@description('Storage__TablePrefix: prefix of every table the app creates.')
+param tablePrefix string = 'Hh'
+
+@description('Data__Path: local folder for the data-protection keys and the last-resort token rescue file. On Flex Consumption it is instance-local (not shared, not kept across instances); the token pair itself lives in Key Vault.')
+param dataPath string = '/home/data/hhfunctions'
+
+@description('Tags put on every resource.')
+param tags object = {
+  app: 'hhfunctions'
+}
+
+var suffix = uniqueString(resourceGroup().id)
+var functionAppName = empty(appName) ? 'hh-${suffix}' : appName
+var planName = 'plan-${functionAppName}'
+var storageAccountName = 'st${suffix}hh' // uniqueString() is 13 characters: 17 in all
+var keyVaultName = 'kv-${suffix}-hh'
+var logAnalyticsName = 'log-${functionAppName}'
+var appInsightsName = 'appi-${functionAppName}'
+var deploymentContainerName = 'app-package'
+var effectiveSchedule = empty(bumpSchedule) ? '0 1 */4 * * *' : bumpSchedule
+
+// Built-in role definition ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+var roles = {
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+}
+
+// ---- monitoring ----
+
+resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2025-02-01' = {
+  name: logAnalyticsName
+  location: location
+  tags: tags
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: logRetentionDays
+    features: {
+      enableLogAccessUsingOnlyResourcePermissions: true
+    }
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: appInsightsName
+  location: location
+  tags: tags
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logAnalytics.id
+    IngestionMode: 'LogAnalytics'
+    DisableLocalAuth: true
+  }
+}
+
+// ---- storage: Functions host (blobs), deployment package (blob container), app state (tables) ----
+
+resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
+  name: storageAccountName
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    accessTier: 'Hot'
+    supportsHttpsTrafficOnly: true
+    minimumTlsVersion: 'TLS1_2'
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+    allowCrossTenantReplication: false
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobService
+  name: deploymentContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// ---- Key Vault (RBAC mode) and the configuration secrets ----
+
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
+  name: keyVaultName
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+  }
+}
+
+resource hhClientSecretSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(hhClientSecret)) {
+  parent: vault
+  name: 'HeadHunter--ClientSecret'
+  properties: {
+    value: hhClientSecret
+    contentType: 'text/plain'
+  }
+}
+
+resource telegramBotTokenSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(telegramBotToken)) {
+  parent: vault
+  name: 'Telegram--BotToken'
+  properties: {
+    value: telegramBotToken
+    contentType: 'text/plain'
+  }
+}
+
+resource telegramWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(telegramWebhookSecret)) {
+  parent: vault
+  name: 'Telegram--WebhookSecret'
+  properties: {
+    value: telegramWebhookSecret
+    contentType: 'text/plain'
+  }
+}
+
+// ---- Flex Consumption plan and the function app ----
+
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
+  name: functionAppName
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    clientAffinityEnabled: false
+    publicNetworkAccess: 'Enabled'
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      http20Enabled: true
+      // ftpsState is deliberately absent: Flex Consumption has no FTP(S) endpoint at all, and Microsoft lists
+      // siteConfig.ftpsState among the properties Flex apps must not set. FTP and SCM basic-auth publishing
+      // are switched off below (basicPublishingCredentialsPolicies).
+    }
+    functionAppConfig: {
+      runtime: {
+        name: 'custom' // custom handler: host.json customHandler.defaultExecutablePath = HhFunctions
+        version: '1.0'
+      }
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'SystemAssignedIdentity'
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+    }
+  }
+  dependsOn: [
+    deploymentContainer
+  ]
+}
+
+// No username/password publishing: deployments authenticate with Microsoft Entra ID (az login / OIDC).
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+// ---- least-privilege role assignments for the app's managed identity ----
+
+resource hostStorageRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, functionApp.id, roles.storageBlobDataOwner)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+    description: 'Functions host storage (AzureWebJobsStorage) and the deployment package container.'
+  }
+}
+
+resource tableRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, functionApp.id, roles.storageTableDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+    description: 'HhFunctions state tables (Storage__TableServiceUri).'
+  }
+}
+
+resource vaultRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, functionApp.id, roles.keyVaultSecretsOfficer)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+    description: 'HhFunctions reads its configuration secrets and reads/writes the hh.ru token pair (hh-oauth-token).'
+  }
+}
+
+resource telemetryRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(appInsights.id, functionApp.id, roles.monitoringMetricsPublisher)
+  scope: appInsights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+    description: 'Functions host telemetry with Microsoft Entra authentication.'
+  }
+}
+
+// ---- app settings ----
+// Only non-empty values are written: an empty string would not mean "unset" to the app (an empty URL or
+// TimeSpan fails its start-up validation). This resource replaces the whole set on every deployment.
+
+var baseSettings = {
+  AzureWebJobsStorage__accountName: storage.name
+  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+  KeyVault__Uri: vault.properties.vaultUri
+  Storage__TableServiceUri: storage.properties.primaryEndpoints.table
+  Storage__TablePrefix: tablePrefix
+  Bump__Schedule: effectiveSchedule
+  Data__Path: dataPath
+}
+
+var optionalSettings = {
+  HeadHunter__ClientId: hhClientId
+  HeadHunter__UserAgent: hhUserAgent
+  HeadHunter__RedirectUri: hhRedirectUri
+  Telegram__ChatId: telegramChatId
+  Telegram__Notify: telegramNotify
+  Bump__ResumeIds: bumpResumeIds
+  Bump__MaxWait: bumpMaxWait
+  App__PublicBaseUrl: publicBaseUrl
+}
+
+resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
+  parent: functionApp
+  name: 'appsettings'
+  properties: union(baseSettings, toObject(filter(items(optionalSettings), s => !empty(s.value)), s => s.key, s => s.value))
+  // Settings land after the roles and secrets exist, so the app's first start can read the vault and storage.
+  dependsOn: [
+    hostStorageRole
+    tableRole
+    vaultRole
+    telemetryRole
+    hhClientSecretSecret
+    telegramBotTokenSecret
+    telegramWebhookSecretSecret
+  ]
+}
+
+// ---- outputs ----
+
+var hostName = functionApp.properties.defaultHostName
+var baseUrl = empty(publicBaseUrl) ? 'https://${hostName}' : (endsWith(publicBaseUrl, '/') ? take(publicBaseUrl, length(publicBaseUrl) - 1) : publicBaseUrl)
+
+output functionAppName string = functionApp.name
+output defaultHostName string = hostName
+@description('Register exactly this redirect URI for the application at dev.hh.ru.')
+output oauthRedirectUri string = empty(hhRedirectUri) ? '${baseUrl}/api/oauth/callback' : hhRedirectUri
+output statusPageUrl string = '${baseUrl}/api/status'
+output telegramWebhookUrl string = '${baseUrl}/api/telegram/webhook'
+output keyVaultName string = vault.name
+output keyVaultUri string = vault.properties.vaultUri
+output storageAccountName string = storage.name

@@ -1,0 +1,31 @@
+// Parameters for infra/main.bicep, read from environment variables so that no value (and no secret) is kept
+// in the repository or typed on a command line:
+//
+//   export HH_CLIENT_ID=... HH_CLIENT_SECRET=... TELEGRAM_BOT_TOKEN=... TELEGRAM_CHAT_ID=...
+//   az deployment group create --resource-group <rg> --parameters infra/main.bicepparam
+//
+// An unset or empty variable selects the template's default; for the three secrets it keeps the value
+// already stored in Key Vault. The GitHub workflow (.github/workflows/deploy.yml) sets the same variables
+// from repository secrets and variables.
+using './main.bicep'
+
+param appName = readEnvironmentVariable('HH_APP_NAME', '')
+
+// hh.ru application (dev.hh.ru)
+param hhClientId = readEnvironmentVariable('HH_CLIENT_ID', '')
+param hhClientSecret = readEnvironmentVariable('HH_CLIENT_SECRET', '')
+param hhUserAgent = readEnvironmentVariable('HH_USER_AGENT', '')
+param hhRedirectUri = readEnvironmentVariable('HH_REDIRECT_URI', '')
+
+// Telegram bot (@BotFather)
+param telegramBotToken = readEnvironmentVariable('TELEGRAM_BOT_TOKEN', '')
+param telegramChatId = readEnvironmentVariable('TELEGRAM_CHAT_ID', '')
+param telegramWebhookSecret = readEnvironmentVariable('TELEGRAM_WEBHOOK_SECRET', '')
+param telegramNotify = readEnvironmentVariable('TELEGRAM_NOTIFY', '')
+
+// Raising resumes
+param bumpSchedule = readEnvironmentVariable('BUMP_SCHEDULE', '')
+param bumpResumeIds = readEnvironmentVariable('BUMP_RESUME_IDS', '')
+param bumpMaxWait = readEnvironmentVariable('BUMP_MAX_WAIT', '')
+
+param publicBaseUrl = readEnvironmentVariable('APP_PUBLIC_BASE_URL', '')
