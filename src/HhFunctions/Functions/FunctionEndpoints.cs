@@ -89,21 +89,10 @@ public static partial class FunctionEndpoints
     private static async Task<IResult> InvokeHttpAsync(HttpContext context, string name)
     {
         var function = Resolve<IHttpFunction>(context, name);
-        FunctionRequest request;
-        try
+        var (request, error) = await ReadInvocationAsync(context, name, p => InvocationProtocol.ReadHttpTrigger(p));
+        if (request is null)
         {
-            var payload = InvocationProtocol.ParsePayload(await ReadBodyAsync(context.Request) ?? string.Empty);
-            request = InvocationProtocol.ReadHttpTrigger(payload);
-        }
-        catch (InvocationProtocol.InvalidInvocationException ex)
-        {
-            Log.BadInvocation(Logger(context), name, ex.Message);
-            return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status400BadRequest);
-        }
-        catch (BodyTooLargeException ex)
-        {
-            Log.BadInvocation(Logger(context), name, ex.Message);
-            return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status413PayloadTooLarge);
+            return error!;
         }
 
         var tooLong = request.Query.Sum(q => q.Key.Length + q.Value.Length) > InvocationProtocol.MaxQueryLength
@@ -118,24 +107,34 @@ public static partial class FunctionEndpoints
     private static async Task<IResult> InvokeTimerAsync(HttpContext context, string name)
     {
         var timer = Resolve<ITimerFunction>(context, name);
-        TimerInvocation invocation;
-        try
+        var (invocation, error) = await ReadInvocationAsync(context, name, p => InvocationProtocol.ReadTimer(p));
+        if (invocation is null)
         {
-            invocation = InvocationProtocol.ReadTimer(InvocationProtocol.ParsePayload(await ReadBodyAsync(context.Request) ?? string.Empty));
-        }
-        catch (InvocationProtocol.InvalidInvocationException ex)
-        {
-            Log.BadInvocation(Logger(context), name, ex.Message);
-            return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status400BadRequest);
-        }
-        catch (BodyTooLargeException ex)
-        {
-            Log.BadInvocation(Logger(context), name, ex.Message);
-            return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status413PayloadTooLarge);
+            return error!;
         }
 
         var summary = await timer.RunAsync(invocation, context.RequestAborted);
         return Results.Json(InvocationProtocol.TimerResponse(summary), FunctionJson.Options);
+    }
+
+    /// <summary>Reads an invocation payload, or the 400/413 answer that tells the host why it cannot be read.</summary>
+    private static async Task<(T? Value, IResult? Error)> ReadInvocationAsync<T>(HttpContext context, string name, Func<JsonElement, T> read)
+        where T : class
+    {
+        try
+        {
+            return (read(InvocationProtocol.ParsePayload(await ReadBodyAsync(context.Request) ?? string.Empty)), null);
+        }
+        catch (InvocationProtocol.InvalidInvocationException ex)
+        {
+            Log.BadInvocation(Logger(context), name, ex.Message);
+            return (null, Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status400BadRequest));
+        }
+        catch (BodyTooLargeException ex)
+        {
+            Log.BadInvocation(Logger(context), name, ex.Message);
+            return (null, Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status413PayloadTooLarge));
+        }
     }
 
     private static async Task<FunctionResponse> RunAsync(HttpContext context, IHttpFunction function, FunctionRequest request)
