@@ -48,6 +48,16 @@ public sealed partial class TokenManager(
             {
                 throw await MarkReconnectAsync(again.Error.Message, ct);
             }
+            catch (HhApiException again) when (again.Error.Kind == HhErrorKind.TokenExpired)
+            {
+                // Retried once already: hh.ru contradicts itself (token_expired, yet "token not expired" on refresh).
+                throw new TokenUnavailableException(
+                    TokenProblem.Transient,
+                    refreshed.Fingerprint == tokens.Fingerprint
+                        ? "hh.ru says the access token has expired but refuses to refresh it as not expired yet. The stored pair is kept and used again on the next run."
+                        : "hh.ru says the just-refreshed access token has expired. The new pair is kept and used again on the next run.",
+                    again);
+            }
         }
         catch (HhApiException ex) when (ex.Error.NeedsReconnect)
         {
