@@ -125,10 +125,14 @@ public sealed partial class TokenManager(
             }
 
             Log.Refreshing(logger, current.Fingerprint, current.ExpiresAt);
-            var result = await tokenClient.RefreshAsync(current.RefreshToken, ct);
+
+            // Once sent, the refresh must be seen through even if the caller gives up: hh.ru may already have
+            // spent the old refresh token, so the answer has to be read and saved. The token client's
+            // HttpClient.Timeout and the bounded save retries keep this finite.
+            var result = await tokenClient.RefreshAsync(current.RefreshToken, CancellationToken.None);
             if (result.Tokens is { } fresh)
             {
-                await PersistAsync(fresh, ct);
+                await PersistAsync(fresh, CancellationToken.None);
                 await TryUpdateAccountAsync(a => a with { TokenExpiresAt = fresh.ExpiresAt, TokenFingerprint = fresh.Fingerprint, UpdatedAt = time.GetUtcNow() }, ct);
                 Log.Refreshed(logger, fresh.Fingerprint, fresh.ExpiresAt);
                 return fresh;
@@ -177,7 +181,7 @@ public sealed partial class TokenManager(
         try
         {
             // A pair from a fresh authorization replaces whatever is stored, lock or not: the old one is dead anyway.
-            await PersistAsync(tokens, ct);
+            await PersistAsync(tokens, CancellationToken.None);
         }
         finally
         {
@@ -228,14 +232,21 @@ public sealed partial class TokenManager(
 
             await rescue.ClearAsync(ct);
         }
-        catch (TokenVaultException ex)
+#pragma warning disable CA1031 // Whatever the vault throws (SDK timeouts, credential errors), the pair must not be dropped.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             // Never drop a pair hh.ru has issued: the old refresh token is already spent.
+            var alreadyHeld = unsaved.Current?.Fingerprint == tokens.Fingerprint;
             unsaved.Hold(tokens);
 
-            var rescued = await rescue.TryWriteAsync(tokens, ct);
-            Log.PersistFailed(logger, vault.Description, ex.Message, rescued);
-            await alerts.TokenNotSavedAsync(vault.Description, rescued, ct);
+            var rescued = await rescue.TryWriteAsync(tokens, CancellationToken.None);
+            Log.PersistFailed(logger, vault.Description, ex is TokenVaultException ? ex.Message : ex.GetType().Name, rescued);
+            if (!alreadyHeld)
+            {
+                // The owner hears about a pair once, not on every later read that retries the save.
+                await alerts.TokenNotSavedAsync(vault.Description, rescued, ct);
+            }
         }
     }
 
