@@ -281,6 +281,22 @@ public sealed class HhClientTests : IDisposable
     }
 
     [Fact]
+    public async Task ExchangeCodeAsync_RedirectUriWithEscapes_SendsItAsTheAuthorizeUrlDoes()
+    {
+        // Arrange: /oauth/authorize got redirect_uri as Uri.AbsoluteUri (OAuthFlow); the exchange must match it exactly.
+        var redirect = new Uri("https://app.example/api/oauth/callback?app=hh%20bump");
+        var code = _hh.IssueCode(redirect.AbsoluteUri);
+
+        // Act
+        var result = await TokenClient.ExchangeCodeAsync(code, redirect, CancellationToken.None);
+
+        // Assert
+        var form = System.Web.HttpUtility.ParseQueryString(Assert.Single(_recorder.Requests).Body!);
+        Assert.Equal(redirect.AbsoluteUri, form["redirect_uri"]);
+        Assert.NotNull(result.Tokens);
+    }
+
+    [Fact]
     public async Task RefreshAsync_TokenNotExpired_ReturnsNotExpiredAndKeepsTokensAlive()
     {
         // Arrange
