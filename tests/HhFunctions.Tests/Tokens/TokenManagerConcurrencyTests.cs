@@ -35,11 +35,13 @@ public sealed class TokenManagerConcurrencyTests : IDisposable
     [InlineData("table")]
     public async Task GetCurrentAsync_TwoInstancesAtOnce_RefreshTokenSpentExactlyOnce(string lockKind)
     {
-        // Arrange
+        // Arrange: both have read the old, expired pair before either reaches the lock.
         var seeded = await _bed.SeedAsync();
         var (lockA, lockB) = Locks(lockKind);
-        var a = _bed.CreateManager("a", locks: lockA);
-        var b = _bed.CreateManager("b", locks: lockB);
+        var bothAtLock = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var arrived = 0;
+        var a = _bed.CreateManager("a", locks: new RendezvousLock(lockA, () => Interlocked.Increment(ref arrived) == 2, bothAtLock));
+        var b = _bed.CreateManager("b", locks: new RendezvousLock(lockB, () => Interlocked.Increment(ref arrived) == 2, bothAtLock));
         _bed.Time.Advance(TimeSpan.FromDays(15));
 
         // Act
@@ -69,7 +71,12 @@ public sealed class TokenManagerConcurrencyTests : IDisposable
         _bed.Time.Advance(TimeSpan.FromDays(15));
         Task<TokenSet>? second = null;
         _bed.Hh.AfterRotation = () => second ??= Task.Run(() => b.GetCurrentAsync(CancellationToken.None));
-        _bed.Vault.BeforeNextWrite = () => waitingForLock.Entered; // A saves only once B is at the lock
+        _bed.Vault.BeforeNextWrite = async () =>
+        {
+            // A saves only once B is at the lock and had the time to get past it, were it not exclusive.
+            await waitingForLock.Entered;
+            await Task.WhenAny(Task.Delay(TimeSpan.FromMilliseconds(300)), WhenAsync(() => _bed.Hh.RefreshCalls > 1));
+        };
 
         // Act
         var first = await _bed.Time.RunAsync(a.GetCurrentAsync(CancellationToken.None), Step);
@@ -103,6 +110,29 @@ public sealed class TokenManagerConcurrencyTests : IDisposable
         Assert.All(both, me => Assert.Equal("Ivan Petrov", me.DisplayName));
         Assert.Equal(1, _bed.Hh.SuccessfulRefreshes);
         Assert.Equal(1, _bed.Hh.RefreshCalls);
+    }
+
+    private static async Task WhenAsync(Func<bool> condition)
+    {
+        while (!condition())
+        {
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>Lets an instance at the lock continue only once every instance has arrived there.</summary>
+    private sealed class RendezvousLock(IDistributedLock inner, Func<bool> arriveIsLast, TaskCompletionSource all) : IDistributedLock
+    {
+        public async Task<ILease?> TryAcquireAsync(string name, TimeSpan leaseTime, TimeSpan wait, CancellationToken ct)
+        {
+            if (arriveIsLast())
+            {
+                all.TrySetResult();
+            }
+
+            await all.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+            return await inner.TryAcquireAsync(name, leaseTime, wait, ct);
+        }
     }
 
     /// <summary>Tells when an instance starts waiting for the lock.</summary>
