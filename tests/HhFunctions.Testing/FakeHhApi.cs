@@ -28,7 +28,8 @@ public sealed class FakeHhApi
     private readonly Dictionary<string, RefreshToken> _refresh = [];
     private readonly Dictionary<string, string> _codes = []; // code -> redirect_uri
     private readonly HashSet<string> _usedCodes = [];
-    private readonly ConcurrentQueue<Fault> _faults = new();
+    private readonly Lock _faultGate = new();
+    private readonly List<Fault> _faults = []; // in order; guarded by _faultGate
     private int _counter;
 
     public FakeHhApi(FakeTimeProvider time) => _time = time;
@@ -123,7 +124,10 @@ public sealed class FakeHhApi
     {
         for (var i = 0; i < times; i++)
         {
-            _faults.Enqueue(new Fault(pathPrefix, response, null));
+            lock (_faultGate)
+            {
+                _faults.Add(new Fault(pathPrefix, response, null));
+            }
         }
     }
 
@@ -132,7 +136,10 @@ public sealed class FakeHhApi
     {
         for (var i = 0; i < times; i++)
         {
-            _faults.Enqueue(new Fault(pathPrefix, null, exception));
+            lock (_faultGate)
+            {
+                _faults.Add(new Fault(pathPrefix, null, exception));
+            }
         }
     }
 
@@ -194,14 +201,21 @@ public sealed class FakeHhApi
         }
     }
 
+    /// <summary>The oldest fault scripted for this path, if any; faults for other paths stay queued.</summary>
     private Fault? TakeFault(string path)
     {
-        if (_faults.TryPeek(out var fault) && path.StartsWith(fault.PathPrefix, StringComparison.Ordinal) && _faults.TryDequeue(out fault))
+        lock (_faultGate)
         {
+            var index = _faults.FindIndex(f => path.StartsWith(f.PathPrefix, StringComparison.Ordinal));
+            if (index < 0)
+            {
+                return null;
+            }
+
+            var fault = _faults[index];
+            _faults.RemoveAt(index);
             return fault;
         }
-
-        return null;
     }
 
     private HttpResponseMessage Token(HttpRequestMessage request, string? body)

@@ -95,6 +95,12 @@ public sealed record HhError(int StatusCode, HhErrorKind Kind, string? Type, str
                 _ => "bad_authorization",
             };
         }
+        else if (type is null && string.Equals(parsed.Description, "Unrecognized authorization", StringComparison.OrdinalIgnoreCase))
+        {
+            // The same legacy body without oauth_error still names an authorization problem, not a refusal of the app.
+            type = "oauth";
+            value = "bad_authorization";
+        }
 
         var errorKind = Classify(code, type, value);
         var label = type is null ? "no error type" : value is null ? type : $"{type}/{value}";

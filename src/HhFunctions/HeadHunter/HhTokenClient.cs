@@ -23,7 +23,7 @@ public sealed class HhTokenClient(HttpClient http, IOptions<HhOptions> options, 
                 ["client_id"] = o.ClientId ?? string.Empty,
                 ["client_secret"] = o.ClientSecret ?? string.Empty,
                 ["code"] = code,
-                ["redirect_uri"] = redirectUri.ToString(),
+                ["redirect_uri"] = redirectUri.AbsoluteUri, // exactly as sent to /oauth/authorize (OAuthFlow), escapes kept
             },
             ct);
     }

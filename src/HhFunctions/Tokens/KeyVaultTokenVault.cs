@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using HhFunctions.Configuration;
 using HhFunctions.HeadHunter;
@@ -28,6 +29,14 @@ public sealed class KeyVaultTokenVault(SecretClient client, IOptions<KeyVaultOpt
         {
             throw new TokenVaultException($"Key Vault refused to read secret '{_name}' (HTTP {ex.Status}, {ex.ErrorCode}). Check the app's 'Key Vault Secrets Officer' role.", ex);
         }
+        catch (AuthenticationFailedException ex)
+        {
+            throw new TokenVaultException($"Key Vault secret '{_name}' cannot be read: the app could not get an Azure credential ({ex.GetType().Name}). Check the managed identity.", ex);
+        }
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            throw new TokenVaultException($"Key Vault did not answer in time when reading secret '{_name}'.", ex);
+        }
     }
 
     public async Task WriteAsync(TokenSet tokens, CancellationToken ct)
@@ -48,6 +57,14 @@ public sealed class KeyVaultTokenVault(SecretClient client, IOptions<KeyVaultOpt
         catch (RequestFailedException ex)
         {
             throw new TokenVaultException($"Key Vault refused to write secret '{_name}' (HTTP {ex.Status}, {ex.ErrorCode}).", ex);
+        }
+        catch (AuthenticationFailedException ex)
+        {
+            throw new TokenVaultException($"Key Vault secret '{_name}' cannot be written: the app could not get an Azure credential ({ex.GetType().Name}). Check the managed identity.", ex);
+        }
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            throw new TokenVaultException($"Key Vault did not answer in time when writing secret '{_name}'.", ex);
         }
     }
 }

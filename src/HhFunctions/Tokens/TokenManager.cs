@@ -48,6 +48,16 @@ public sealed partial class TokenManager(
             {
                 throw await MarkReconnectAsync(again.Error.Message, ct);
             }
+            catch (HhApiException again) when (again.Error.Kind == HhErrorKind.TokenExpired)
+            {
+                // Retried once already: hh.ru contradicts itself (token_expired, yet "token not expired" on refresh).
+                throw new TokenUnavailableException(
+                    TokenProblem.Transient,
+                    refreshed.Fingerprint == tokens.Fingerprint
+                        ? "hh.ru says the access token has expired but refuses to refresh it as not expired yet. The stored pair is kept and used again on the next run."
+                        : "hh.ru says the just-refreshed access token has expired. The new pair is kept and used again on the next run.",
+                    again);
+            }
         }
         catch (HhApiException ex) when (ex.Error.NeedsReconnect)
         {
@@ -115,10 +125,14 @@ public sealed partial class TokenManager(
             }
 
             Log.Refreshing(logger, current.Fingerprint, current.ExpiresAt);
-            var result = await tokenClient.RefreshAsync(current.RefreshToken, ct);
+
+            // Once sent, the refresh must be seen through even if the caller gives up: hh.ru may already have
+            // spent the old refresh token, so the answer has to be read and saved. The token client's
+            // HttpClient.Timeout and the bounded save retries keep this finite.
+            var result = await tokenClient.RefreshAsync(current.RefreshToken, CancellationToken.None);
             if (result.Tokens is { } fresh)
             {
-                await PersistAsync(fresh, ct);
+                await PersistAsync(fresh, CancellationToken.None);
                 await TryUpdateAccountAsync(a => a with { TokenExpiresAt = fresh.ExpiresAt, TokenFingerprint = fresh.Fingerprint, UpdatedAt = time.GetUtcNow() }, ct);
                 Log.Refreshed(logger, fresh.Fingerprint, fresh.ExpiresAt);
                 return fresh;
@@ -167,7 +181,7 @@ public sealed partial class TokenManager(
         try
         {
             // A pair from a fresh authorization replaces whatever is stored, lock or not: the old one is dead anyway.
-            await PersistAsync(tokens, ct);
+            await PersistAsync(tokens, CancellationToken.None);
         }
         finally
         {
@@ -203,7 +217,7 @@ public sealed partial class TokenManager(
     {
         // Write-ahead: an encrypted local copy first, so a crash between hh.ru's answer and the vault write
         // leaves the pair behind for the next start (ReadAsync picks it up and finishes the job).
-        var journaled = await rescue.TryWriteAsync(tokens, ct);
+        var journaled = await rescue.TryWriteAsync(tokens, CancellationToken.None);
         var pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
@@ -220,12 +234,19 @@ public sealed partial class TokenManager(
             unsaved.Clear(tokens);
             await rescue.ClearAsync(ct);
         }
-        catch (TokenVaultException ex)
+#pragma warning disable CA1031 // Whatever the vault throws (SDK timeouts, credential errors), the pair must not be dropped.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             // Never drop a pair hh.ru has issued: the old refresh token is already spent.
+            var alreadyHeld = unsaved.Current?.Fingerprint == tokens.Fingerprint;
             unsaved.Hold(tokens);
-            Log.PersistFailed(logger, vault.Description, ex.Message, journaled);
-            await alerts.TokenNotSavedAsync(vault.Description, journaled, ct);
+            Log.PersistFailed(logger, vault.Description, ex is TokenVaultException ? ex.Message : ex.GetType().Name, journaled);
+            if (!alreadyHeld)
+            {
+                // The owner hears about a pair once, not on every later read that retries the save.
+                await alerts.TokenNotSavedAsync(vault.Description, journaled, ct);
+            }
         }
     }
 

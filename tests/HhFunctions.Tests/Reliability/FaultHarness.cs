@@ -8,25 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace HhFunctions.Tests.Reliability;
 
-/// <summary>A "process killed" stand-in: not a vault error, so nothing in the app handles it.</summary>
-public sealed class SimulatedCrashException : Exception
-{
-    public SimulatedCrashException()
-        : base("simulated crash")
-    {
-    }
-
-    public SimulatedCrashException(string message)
-        : base(message)
-    {
-    }
-
-    public SimulatedCrashException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
-
 /// <summary>Wraps the app's real vault and fails writes on demand.</summary>
 public sealed class FlakyVault(ITokenVault inner) : ITokenVault
 {
@@ -34,7 +15,8 @@ public sealed class FlakyVault(ITokenVault inner) : ITokenVault
 
     public bool FailAllWrites { get; set; }
 
-    public bool CrashOnNextWrite { get; set; }
+    /// <summary>The next write never returns: the process "dies" there (its task is abandoned).</summary>
+    public bool HangOnNextWrite { get; set; }
 
     public int Writes { get; private set; }
 
@@ -45,10 +27,10 @@ public sealed class FlakyVault(ITokenVault inner) : ITokenVault
     public Task WriteAsync(TokenSet tokens, CancellationToken ct)
     {
         Writes++;
-        if (CrashOnNextWrite)
+        if (HangOnNextWrite)
         {
-            CrashOnNextWrite = false;
-            throw new SimulatedCrashException();
+            HangOnNextWrite = false;
+            return new TaskCompletionSource().Task;
         }
 
         if (FailAllWrites || FailNextWrites-- > 0)
