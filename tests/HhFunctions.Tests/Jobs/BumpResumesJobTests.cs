@@ -3,6 +3,7 @@ using HhFunctions.Jobs;
 using HhFunctions.State;
 using HhFunctions.Testing;
 using HhFunctions.Tokens;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HhFunctions.Tests.Jobs;
@@ -249,6 +250,23 @@ public sealed class BumpResumesJobTests
         Assert.Equal([run2.Id, run1.Id], runs.Select(r => r.Id));
         Assert.Equal(["manual", "timer"], runs.Select(r => r.Trigger));
         Assert.Equal(ResumeOutcome.Raised, runs[0].Results.Single(r => r.ResumeId == "r2").Outcome);
+    }
+
+    [Fact]
+    public async Task RunAsync_TableStorageDown_StillRaisesAndReportNotesMissingHistory()
+    {
+        await using var root = BumpTestExtensions.CreateApp(new Dictionary<string, string?> { ["Storage:ConnectionString"] = BumpTestExtensions.UnreachableTables });
+        await using var app = root.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton(BumpTestExtensions.UnreachableTableClient())));
+        await root.ConnectAsync(markConnected: false, services: app.Services);
+        root.Hh.AddResume("r1", "Developer");
+
+        var run = await root.RunAsync(services: app.Services);
+
+        Assert.Equal(ResumeOutcome.Raised, run.Result("r1").Outcome);
+        Assert.Single(root.Hh.Resumes[0].Raises);
+        var message = Assert.Single(root.Telegram.Messages);
+        Assert.Contains("Developer — raised", message.Text, StringComparison.Ordinal);
+        Assert.Contains("The run history could not be saved", message.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using HhFunctions.HeadHunter;
 using HhFunctions.Jobs;
 using HhFunctions.State;
@@ -39,16 +40,27 @@ internal static class BumpTestExtensions
         ["Storage:TablePrefix"] = Azurite.NewPrefix(),
     };
 
+    /// <summary>Table storage where nothing listens (port 1): every call fails to connect.</summary>
+    public const string UnreachableTables = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;";
+
+    /// <summary>
+    /// A client for <see cref="UnreachableTables"/> that, like the app's, retries before giving up (so failures
+    /// arrive as the SDK's AggregateException), but with millisecond delays instead of seconds.
+    /// </summary>
+    public static TableServiceClient UnreachableTableClient() =>
+        new(UnreachableTables, new TableClientOptions { Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(1) } });
+
     /// <summary>A connected account: a pair hh.ru issued, stored in the app's vault (and the account marked connected).</summary>
-    public static async Task<TokenSet> ConnectAsync(this AppFactory app, TimeSpan? hhLifetime = null, TimeSpan? storedLifetime = null, bool markConnected = true)
+    public static async Task<TokenSet> ConnectAsync(this AppFactory app, TimeSpan? hhLifetime = null, TimeSpan? storedLifetime = null, bool markConnected = true, IServiceProvider? services = null)
     {
+        services ??= app.Services;
         var now = app.Time.GetUtcNow();
         var (access, refresh, expires) = app.Hh.SeedTokens(hhLifetime);
         var tokens = new TokenSet(access, refresh, storedLifetime is { } s ? now + s : expires, now);
-        await app.Services.GetRequiredService<ITokenVault>().WriteAsync(tokens, CancellationToken.None);
+        await services.GetRequiredService<ITokenVault>().WriteAsync(tokens, CancellationToken.None);
         if (markConnected)
         {
-            await app.Services.GetRequiredService<IStateStore>().UpdateAccountAsync(
+            await services.GetRequiredService<IStateStore>().UpdateAccountAsync(
                 a => a with { Status = AccountStatus.Connected, ConnectedAt = now, TokenExpiresAt = tokens.ExpiresAt, TokenFingerprint = tokens.Fingerprint, UpdatedAt = now },
                 CancellationToken.None);
         }
@@ -57,17 +69,18 @@ internal static class BumpTestExtensions
     }
 
     /// <summary>Starts one run of the job, as the timer would. Finish it with <see cref="StartedRun.CompleteAsync"/>.</summary>
-    public static StartedRun StartRun(this AppFactory app, string trigger = "test")
+    public static StartedRun StartRun(this AppFactory app, string trigger = "test", IServiceProvider? services = null)
     {
-        var waitsBefore = app.WaitLogCount();
+        services ??= app.Services;
+        var waitsBefore = services.WaitLogCount();
         var publishesBefore = app.Hh.PublishRequests().Count;
-        var scope = app.Services.CreateAsyncScope();
+        var scope = services.CreateAsyncScope();
         var job = scope.ServiceProvider.GetRequiredService<BumpResumesJob>();
-        return new StartedRun(app, RunAndDisposeAsync(job.RunAsync(trigger, CancellationToken.None), scope), waitsBefore, publishesBefore);
+        return new StartedRun(app, services, RunAndDisposeAsync(job.RunAsync(trigger, CancellationToken.None), scope), waitsBefore, publishesBefore);
     }
 
     /// <summary>One run where fake time stands still: for runs that never wait.</summary>
-    public static Task<RunRecord> RunAsync(this AppFactory app, string trigger = "test") => app.StartRun(trigger).CompleteAsync(pumpTime: false);
+    public static Task<RunRecord> RunAsync(this AppFactory app, string trigger = "test", IServiceProvider? services = null) => app.StartRun(trigger, services).CompleteAsync(pumpTime: false);
 
     /// <summary>One run with fake time pumped through its in-run waits.</summary>
     public static Task<RunRecord> RunPumpedAsync(this AppFactory app, string trigger = "test") => app.StartRun(trigger).CompleteAsync(pumpTime: true);
@@ -76,14 +89,14 @@ internal static class BumpTestExtensions
     public static async Task WaitUntilParkedAsync(this AppFactory app, int waits = 1)
     {
         var guard = Task.Delay(HangGuard);
-        while (app.WaitLogCount() < waits)
+        while (app.Services.WaitLogCount() < waits)
         {
             Assert.False(guard.IsCompleted, "The run never started its in-run wait.");
             await Task.Delay(5);
         }
     }
 
-    public static int WaitLogCount(this AppFactory app) => app.Logs.GetSnapshot().Count(r => r.Id.Id == WaitingEventId);
+    public static int WaitLogCount(this IServiceProvider services) => services.GetFakeLogCollector().GetSnapshot().Count(r => r.Id.Id == WaitingEventId);
 
     public static IReadOnlyList<RecordedRequest> PublishRequests(this FakeHhApi hh) =>
         hh.Requests.Where(r => r.Method == "POST" && r.Uri.AbsolutePath.EndsWith("/publish", StringComparison.Ordinal)).ToList();
@@ -107,7 +120,7 @@ internal static class BumpTestExtensions
 }
 
 /// <summary>A run in progress, with what the app had seen before it started.</summary>
-internal sealed record StartedRun(AppFactory App, Task<RunRecord> Run, int WaitsBefore, int PublishesBefore)
+internal sealed record StartedRun(AppFactory App, IServiceProvider Services, Task<RunRecord> Run, int WaitsBefore, int PublishesBefore)
 {
     /// <summary>
     /// Finishes the run. With <paramref name="pumpTime"/>, fake time moves one second at a time, but only while
@@ -126,7 +139,7 @@ internal sealed record StartedRun(AppFactory App, Task<RunRecord> Run, int Waits
             }
 
             Assert.False(guard.IsCompleted, $"The run did not finish within {BumpTestExtensions.HangGuard} of real time.");
-            if (App.WaitLogCount() - WaitsBefore > App.Hh.PublishRequests().Count - PublishesBefore)
+            if (Services.WaitLogCount() - WaitsBefore > App.Hh.PublishRequests().Count - PublishesBefore)
             {
                 App.Time.Advance(TimeSpan.FromSeconds(1));
             }

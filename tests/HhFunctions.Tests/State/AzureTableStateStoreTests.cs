@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using HhFunctions.Configuration;
 using HhFunctions.State;
 using HhFunctions.Tests.Infrastructure;
+using HhFunctions.Tests.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace HhFunctions.Tests.State;
@@ -27,5 +28,19 @@ public sealed class AzureTableStateStoreTests : StateStoreTests
 
         Assert.Equal("a", Assert.Single(await reader.GetRecentRunsAsync(5, CancellationToken.None)).Id);
         Assert.Equal("r1", Assert.Single(await reader.GetResumesAsync(CancellationToken.None)).ResumeId);
+    }
+
+    [Fact]
+    public async Task EveryCall_TableEndpointUnreachable_ThrowsStateStoreException()
+    {
+        // Retries exhausted: the SDK throws an AggregateException, which callers must not see.
+        var store = Create(BumpTestExtensions.UnreachableTableClient());
+
+        await Assert.ThrowsAsync<StateStoreException>(() => store.GetResumesAsync(CancellationToken.None));
+        await Assert.ThrowsAsync<StateStoreException>(() => store.SaveResumeAsync(new ResumeState("r1", "Dev", null, null, ResumeOutcome.Raised, null, T0), CancellationToken.None));
+        await Assert.ThrowsAsync<StateStoreException>(() => store.AddRunAsync(Run("a", T0), CancellationToken.None));
+        await Assert.ThrowsAsync<StateStoreException>(() => store.GetRecentRunsAsync(5, CancellationToken.None));
+        await Assert.ThrowsAsync<StateStoreException>(() => store.GetAccountAsync(CancellationToken.None));
+        await Assert.ThrowsAsync<StateStoreException>(() => store.UpdateAccountAsync(a => a with { Paused = true }, CancellationToken.None));
     }
 }
