@@ -157,7 +157,9 @@ public sealed partial class BumpResumesJob(
         }
 
         var now = time.GetUtcNow();
-        if (resume.CanPublishOrUpdate != true && resume.NextPublishAt is { } next && next > now)
+        // The margin applies whenever hh.ru has not said yes: next_publish_at comes truncated to the second, so
+        // "08:00:30" may mean 08:00:30.9, and a time our clock already sees as past is not past for hh.ru.
+        if (resume.CanPublishOrUpdate != true && resume.NextPublishAt is { } next && next + EligibilityMargin > now)
         {
             var at = next + EligibilityMargin;
             if (at > deadline)

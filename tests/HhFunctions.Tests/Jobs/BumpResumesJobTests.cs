@@ -71,6 +71,23 @@ public sealed class BumpResumesJobTests
     }
 
     [Fact]
+    public async Task RunAsync_NextPublishAtWithinTheSecondHhRuReports_WaitsTheMarginNeverEarly()
+    {
+        await using var app = BumpTestExtensions.CreateApp();
+        await app.ConnectAsync();
+        // hh.ru writes next_publish_at to the second: eligibility at 08:00:30.600 is listed as "08:00:30", which
+        // is not in the future for our clock (08:00:30.000), although hh.ru still says can_publish_or_update=false.
+        var eligibleAt = app.Time.GetUtcNow().AddMilliseconds(600);
+        var resume = app.Hh.AddResume("r1", "Developer", nextPublishAt: eligibleAt);
+
+        var run = await app.RunPumpedAsync();
+
+        Assert.Equal(0, app.Hh.EarlyPublishRejections);
+        Assert.Equal(ResumeOutcome.Raised, run.Result("r1").Outcome);
+        Assert.True(Assert.Single(resume.Raises) >= eligibleAt);
+    }
+
+    [Fact]
     public async Task RunAsync_ResumeEligibleInTwoHours_NotYetWithItsTimeNotAttempted()
     {
         await using var app = BumpTestExtensions.CreateApp();
