@@ -156,6 +156,12 @@ public sealed partial class BumpResumesJob(
             return new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Skipped, null, reason);
         }
 
+        if (resume.CanPublishOrUpdate == false && resume.NextPublishAt is null)
+        {
+            // hh.ru says "not now" without saying when: an attempt could only earn a 429. Try again next run.
+            return new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.NotYet, null, "hh.ru does not allow raising it now and gave no time");
+        }
+
         var now = time.GetUtcNow();
         // The margin applies whenever hh.ru has not said yes: next_publish_at comes truncated to the second, so
         // "08:00:30" may mean 08:00:30.9, and a time our clock already sees as past is not past for hh.ru.

@@ -88,6 +88,26 @@ public sealed class BumpResumesJobTests
     }
 
     [Fact]
+    public async Task RunAsync_HhRuSaysNotNowWithoutATime_NotYetWithoutAnAttempt()
+    {
+        await using var app = BumpTestExtensions.CreateApp();
+        await app.ConnectAsync();
+        app.Hh.AddResume("r1", "Developer");
+        app.Hh.Fail("resumes/mine", () => FakeHhApi.Json(HttpStatusCode.OK, """
+            {"items":[{"id":"r1","title":"Developer","status":{"id":"published","name":"Published"},"blocked":false,"finished":true,
+              "can_publish_or_update":false,"next_publish_at":null}],"found":1,"pages":1,"page":0,"per_page":50}
+            """));
+
+        var run = await app.RunAsync();
+
+        var result = run.Result("r1");
+        Assert.Equal(ResumeOutcome.NotYet, result.Outcome);
+        Assert.Null(result.NextAllowedAt);
+        Assert.Empty(app.Hh.PublishRequests());
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+    }
+
+    [Fact]
     public async Task RunAsync_ResumeEligibleInTwoHours_NotYetWithItsTimeNotAttempted()
     {
         await using var app = BumpTestExtensions.CreateApp();
