@@ -183,7 +183,7 @@ public sealed partial class BumpResumesJob(
             await tokens.WithAccessTokenAsync((token, c) => hh.PublishAsync(token, resume.Id, c), ct);
             var raisedAt = time.GetUtcNow();
             Log.Raised(logger, resume.Id);
-            return new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Raised, raisedAt + RaiseInterval, null);
+            return new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Raised, raisedAt + RaiseInterval, null, raisedAt);
         }
         catch (HhApiException ex) when (ex.Error.Kind == HhErrorKind.TouchLimitExceeded)
         {
@@ -226,7 +226,7 @@ public sealed partial class BumpResumesJob(
                 await state.SaveResumeAsync(new ResumeState(
                     r.ResumeId,
                     r.Title,
-                    r.Outcome == ResumeOutcome.Raised ? run.FinishedAt : before?.LastRaisedAt,
+                    r.Outcome == ResumeOutcome.Raised ? r.RaisedAt ?? run.FinishedAt : before?.LastRaisedAt,
                     r.NextAllowedAt ?? before?.NextAllowedAt,
                     r.Outcome,
                     r.Message,

@@ -290,6 +290,23 @@ public sealed class BumpResumesJobTests
     }
 
     [Fact]
+    public async Task RunAsync_RunThatAlsoWaits_LastRaisedAtIsTheMomentOfEachRaise()
+    {
+        await using var app = BumpTestExtensions.CreateApp();
+        await app.ConnectAsync();
+        var t0 = app.Time.GetUtcNow();
+        var now = app.Hh.AddResume("now", "Raised at once");
+        var later = app.Hh.AddResume("later", "Waited for", nextPublishAt: t0.AddMinutes(2));
+
+        var run = await app.RunPumpedAsync();
+
+        var saved = (await app.Services.GetRequiredService<IStateStore>().GetResumesAsync(CancellationToken.None)).ToDictionary(r => r.ResumeId);
+        Assert.Equal(Assert.Single(now.Raises), saved["now"].LastRaisedAt);
+        Assert.Equal(Assert.Single(later.Raises), saved["later"].LastRaisedAt);
+        Assert.True(run.FinishedAt > saved["now"].LastRaisedAt);
+    }
+
+    [Fact]
     public async Task RunAsync_TableStorageDown_StillRaisesAndReportNotesMissingHistory()
     {
         await using var root = BumpTestExtensions.CreateApp(new Dictionary<string, string?> { ["Storage:ConnectionString"] = BumpTestExtensions.UnreachableTables });

@@ -124,12 +124,15 @@ internal sealed record StartedRun(AppFactory App, IServiceProvider Services, Tas
 {
     /// <summary>
     /// Finishes the run. With <paramref name="pumpTime"/>, fake time moves one second at a time, but only while
-    /// the job is parked in an in-run wait (it logged more waits than hh.ru has seen publish requests since it
-    /// started): listing, publishing and reporting happen with the clock standing still.
+    /// the job is parked in an in-run wait: from a "waiting" log until hh.ru sees the next publish request.
+    /// Listing, publishing and reporting happen with the clock standing still. (Once the job logged a wait it
+    /// cannot publish before time moves, so seeing the log and the requests at different moments is safe.)
     /// </summary>
     public async Task<RunRecord> CompleteAsync(bool pumpTime = true)
     {
         var guard = Task.Delay(BumpTestExtensions.HangGuard);
+        var seenWaits = WaitsBefore;
+        int? publishesWhenParked = null;
         while (pumpTime && !Run.IsCompleted)
         {
             await Task.WhenAny(Run, Task.Delay(2));
@@ -139,7 +142,19 @@ internal sealed record StartedRun(AppFactory App, IServiceProvider Services, Tas
             }
 
             Assert.False(guard.IsCompleted, $"The run did not finish within {BumpTestExtensions.HangGuard} of real time.");
-            if (Services.WaitLogCount() - WaitsBefore > App.Hh.PublishRequests().Count - PublishesBefore)
+            var waits = Services.WaitLogCount();
+            var publishes = App.Hh.PublishRequests().Count;
+            if (waits > seenWaits)
+            {
+                seenWaits = waits;
+                publishesWhenParked = publishes;
+            }
+            else if (publishes > publishesWhenParked)
+            {
+                publishesWhenParked = null;
+            }
+
+            if (publishesWhenParked is not null)
             {
                 App.Time.Advance(TimeSpan.FromSeconds(1));
             }
