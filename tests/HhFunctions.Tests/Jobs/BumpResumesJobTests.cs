@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using HhFunctions.Jobs;
 using HhFunctions.State;
@@ -5,6 +6,7 @@ using HhFunctions.Testing;
 using HhFunctions.Tokens;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Moq;
 
 namespace HhFunctions.Tests.Jobs;
 
@@ -304,6 +306,38 @@ public sealed class BumpResumesJobTests
         Assert.Equal(Assert.Single(now.Raises), saved["now"].LastRaisedAt);
         Assert.Equal(Assert.Single(later.Raises), saved["later"].LastRaisedAt);
         Assert.True(run.FinishedAt > saved["now"].LastRaisedAt);
+    }
+
+    [Fact]
+    public async Task RunAsync_HhRuSlowerThanTheLeaseAllows_StopsWorkBeforeTheRunLockLeaseExpires()
+    {
+        var leases = new ConcurrentQueue<TimeSpan>();
+        var locks = new Mock<IDistributedLock>();
+        locks.Setup(l => l.TryAcquireAsync(BumpResumesJob.RunLockName, It.IsAny<TimeSpan>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
+            .Returns((string _, TimeSpan lease, TimeSpan _, CancellationToken _) =>
+            {
+                leases.Enqueue(lease);
+                return Task.FromResult<ILease?>(Mock.Of<ILease>());
+            });
+        await using var root = BumpTestExtensions.CreateApp(new Dictionary<string, string?> { ["Bump:MaxWait"] = "00:00:00" });
+        await using var app = root.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton(locks.Object)));
+        await root.ConnectAsync(services: app.Services);
+        for (var i = 1; i <= 4; i++)
+        {
+            root.Hh.AddResume($"r{i}", $"Resume {i}");
+        }
+
+        root.Hh.Latency = () => TimeSpan.FromSeconds(100); // every hh.ru request takes 100 s of fake time
+
+        var run = await root.RunAsync(services: app.Services);
+
+        var lease = Assert.Single(leases);
+        Assert.True(run.FinishedAt - run.StartedAt < lease, $"The run took {run.FinishedAt - run.StartedAt}, its lock lease was {lease}.");
+        Assert.InRange(root.Hh.PublishRequests().Count, 1, 3);
+        var cut = run.Results.Where(r => r.Outcome == ResumeOutcome.Failed).ToList();
+        Assert.NotEmpty(cut);
+        Assert.All(cut, r => Assert.Contains("time limit", r.Message, StringComparison.Ordinal));
+        Assert.Equal(4, run.Results.Count);
     }
 
     [Fact]
