@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # One-command reliability report: runs the reliability suite (fault matrix + bad-input corpus, the same
 # tests the normal run includes) and prints what they measured:
-#   cases run, faults survived, bad inputs rejected, tokens lost (must be 0).
+#   cases run, faults survived, bad inputs rejected, secret checks, tokens lost (must be 0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ledger="$(pwd)/artifacts/reliability-ledger.jsonl"
 mkdir -p artifacts && rm -f "$ledger"
 export HH_RELIABILITY_LEDGER="$ledger"
 set +e
-bash tests/run.sh --filter "FullyQualifiedName~HhFunctions.Tests.Reliability" > artifacts/reliability-tests.log 2>&1
+bash tests/run.sh --filter "FullyQualifiedName~HhFunctions.Tests.Reliability|FullyQualifiedName~SecretLeakScenarioTests" > artifacts/reliability-tests.log 2>&1
 status=$?
 set -e
 tail -n 1 artifacts/reliability-tests.log
@@ -18,12 +18,14 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 faults = [r for r in rows if r["kind"] == "Fault"]
 bad = [r for r in rows if r["kind"] == "BadInput"]
+secret = [r for r in rows if r["kind"] == "Secrets"]
 lost = sum(r["tokensLost"] for r in rows)
 print()
 print("Reliability report")
 print(f"  cases run             {len(rows)}")
 print(f"  faults survived       {sum(r['survived'] for r in faults)} / {len(faults)}")
 print(f"  bad inputs rejected   {sum(r['survived'] for r in bad)} / {len(bad)}")
+print(f"  secret checks clean   {sum(r['survived'] for r in secret)} / {len(secret)}")
 print(f"  tokens lost           {lost}")
 for r in rows:
     if not r["survived"] or r["tokensLost"]:

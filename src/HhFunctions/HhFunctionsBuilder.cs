@@ -112,9 +112,14 @@ public static class HhFunctionsBuilder
         var storage = config.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         if (storage.UsesAzure)
         {
+            // Few, short retries: when Table storage is down the bump must still finish inside the function timeout.
+            var tableOptions = new TableClientOptions
+            {
+                Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(500), MaxDelay = TimeSpan.FromSeconds(4), NetworkTimeout = TimeSpan.FromSeconds(15) },
+            };
             services.TryAddSingleton(_ => string.IsNullOrWhiteSpace(storage.ConnectionString)
-                ? new TableServiceClient(storage.TableServiceUri, new DefaultAzureCredential())
-                : new TableServiceClient(storage.ConnectionString));
+                ? new TableServiceClient(storage.TableServiceUri, new DefaultAzureCredential(), tableOptions)
+                : new TableServiceClient(storage.ConnectionString, tableOptions));
             services.TryAddSingleton<IStateStore, AzureTableStateStore>();
             services.TryAddSingleton<IDistributedLock, TableDistributedLock>();
         }

@@ -27,8 +27,39 @@ public sealed partial class BumpResumesJob(
     /// <summary>hh.ru's (undocumented, community-known) interval; only used to estimate the next time after a raise.</summary>
     public static readonly TimeSpan RaiseInterval = TimeSpan.FromHours(4);
 
-    /// <summary>Safety margin past next_publish_at, against clock skew between us and hh.ru.</summary>
+    /// <summary>
+    /// Safety margin past next_publish_at: hh.ru writes it to the second (so up to 1 s early), and our clock may
+    /// be a little ahead of hh.ru's.
+    /// </summary>
+    /// <remarks>
+    /// Drift. hh.ru's next chance is "last raise + 4 h", and the schedule fires every 4 h. A resume whose chance
+    /// falls inside a run is raised at next_publish_at + this margin + one request's latency, so each waited-for
+    /// raise lands about 2-4 s later on the schedule than the previous one. The lag cannot be won back (a raise
+    /// is never allowed earlier than 4 h after the last), so once it exceeds <see cref="BumpOptions.MaxWait"/>
+    /// the resume is reported "not yet" and raised at the start of the next run, which resets the lag at the cost
+    /// of one raise. That happens once per MaxWait / lag cycles: about every 100 cycles (two to three weeks) with
+    /// the default 5 minutes, which keeps a resume above 5.9 raises a day (see docs/schedule.md and the
+    /// benchmark in tests/HhFunctions.Benchmarks). A longer MaxWait loses less, a shorter one more; a smaller
+    /// margin would drift less but risk raising before hh.ru allows it.
+    /// </remarks>
     public static readonly TimeSpan EligibilityMargin = TimeSpan.FromSeconds(2);
+
+    /// <summary>Time a run may spend beyond its in-run waits: listing, a token refresh, the raises themselves.</summary>
+    public static readonly TimeSpan WorkAllowance = TimeSpan.FromMinutes(3);
+
+    /// <summary>Time left after the work for saving history and sending the report (Telegram gives up after 30 s).</summary>
+    public static readonly TimeSpan ReportAllowance = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The run lock's lease. It must outlive the run, or a second run could take the lock while the first still
+    /// raises: the run's work is cut off after MaxWait + <see cref="WorkAllowance"/> (see the run budget), and
+    /// <see cref="ReportAllowance"/> covers what follows.
+    /// </summary>
+    public static TimeSpan RunLease(BumpOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.MaxWait + WorkAllowance + ReportAllowance;
+    }
 
     public async Task<RunRecord> RunAsync(string trigger, CancellationToken ct)
     {
@@ -39,7 +70,7 @@ public sealed partial class BumpResumesJob(
         ILease? lease = null;
         try
         {
-            lease = await locks.TryAcquireAsync(RunLockName, options.Value.MaxWait + TimeSpan.FromMinutes(5), TimeSpan.Zero, ct);
+            lease = await locks.TryAcquireAsync(RunLockName, RunLease(options.Value), TimeSpan.Zero, ct);
             if (lease is null)
             {
                 return await FinishAsync(new RunRecord(runId, trigger, started, time.GetUtcNow(), RunStatus.Skipped, "Another run is in progress; this one did nothing.", []), null, notes, ct);
@@ -65,6 +96,14 @@ public sealed partial class BumpResumesJob(
 
     private async Task<RunRecord> RunLockedAsync(string runId, string trigger, DateTimeOffset started, List<string> notes, CancellationToken ct)
     {
+        // The run budget: listing, waiting and raising stop at started + MaxWait + WorkAllowance, so the run lock
+        // (leased for longer) is still ours when the history is saved. Saving and reporting use ct alone.
+        var budget = options.Value.MaxWait + WorkAllowance - (time.GetUtcNow() - started);
+        using var budgetSource = new CancellationTokenSource(budget > TimeSpan.Zero ? budget : TimeSpan.Zero, time);
+        using var workSource = CancellationTokenSource.CreateLinkedTokenSource(ct, budgetSource.Token);
+        var work = workSource.Token;
+        var timeLimit = $"the run reached its time limit ({(options.Value.MaxWait + WorkAllowance).TotalMinutes:0} min; hh.ru answered too slowly); it is tried again on the next run";
+
         AccountState? account = null;
         try
         {
@@ -83,7 +122,12 @@ public sealed partial class BumpResumesJob(
         IReadOnlyList<HhResume> resumes;
         try
         {
-            resumes = await tokens.WithAccessTokenAsync((token, c) => hh.GetMyResumesAsync(token, c), ct);
+            resumes = await tokens.WithAccessTokenAsync((token, c) => hh.GetMyResumesAsync(token, c), work);
+        }
+        catch (OperationCanceledException) when (budgetSource.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            Log.OutOfTime(logger, runId);
+            return await FinishAsync(new RunRecord(runId, trigger, started, time.GetUtcNow(), RunStatus.Failed, "Could not list resumes: " + timeLimit + ".", []), null, notes, ct);
         }
         catch (TokenUnavailableException ex)
         {
@@ -111,17 +155,25 @@ public sealed partial class BumpResumesJob(
         var deadline = started + options.Value.MaxWait;
         var results = new List<ResumeRunResult>();
         TokenUnavailableException? tokenProblem = null;
+        var outOfTime = false;
         foreach (var resume in resumes.OrderBy(r => EligibleAt(r, started)))
         {
-            if (tokenProblem is not null)
+            if (tokenProblem is not null || outOfTime)
             {
-                results.Add(new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Failed, resume.NextPublishAt, tokenProblem.Message));
+                results.Add(new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Failed, resume.NextPublishAt, tokenProblem?.Message ?? "Not attempted: " + timeLimit + "."));
                 continue;
             }
 
             try
             {
-                results.Add(await BumpOneAsync(resume, deadline, ct));
+                results.Add(await BumpOneAsync(resume, deadline, work));
+            }
+            catch (OperationCanceledException) when (budgetSource.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                // A raise cut off in flight may or may not have reached hh.ru; the next listing will tell.
+                outOfTime = true;
+                Log.OutOfTime(logger, runId);
+                results.Add(new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Failed, resume.NextPublishAt, "Cut off: " + timeLimit + "."));
             }
             catch (TokenUnavailableException ex)
             {
@@ -156,8 +208,16 @@ public sealed partial class BumpResumesJob(
             return new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Skipped, null, reason);
         }
 
+        if (resume.CanPublishOrUpdate == false && resume.NextPublishAt is null)
+        {
+            // hh.ru says "not now" without saying when: an attempt could only earn a 429. Try again next run.
+            return new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.NotYet, null, "hh.ru does not allow raising it now and gave no time");
+        }
+
         var now = time.GetUtcNow();
-        if (resume.CanPublishOrUpdate != true && resume.NextPublishAt is { } next && next > now)
+        // The margin applies whenever hh.ru has not said yes: next_publish_at comes truncated to the second, so
+        // "08:00:30" may mean 08:00:30.9, and a time our clock already sees as past is not past for hh.ru.
+        if (resume.CanPublishOrUpdate != true && resume.NextPublishAt is { } next && next + EligibilityMargin > now)
         {
             var at = next + EligibilityMargin;
             if (at > deadline)
@@ -175,7 +235,7 @@ public sealed partial class BumpResumesJob(
             await tokens.WithAccessTokenAsync((token, c) => hh.PublishAsync(token, resume.Id, c), ct);
             var raisedAt = time.GetUtcNow();
             Log.Raised(logger, resume.Id);
-            return new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Raised, raisedAt + RaiseInterval, null);
+            return new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Raised, raisedAt + RaiseInterval, null, raisedAt);
         }
         catch (HhApiException ex) when (ex.Error.Kind == HhErrorKind.TouchLimitExceeded)
         {
@@ -218,7 +278,7 @@ public sealed partial class BumpResumesJob(
                 await state.SaveResumeAsync(new ResumeState(
                     r.ResumeId,
                     r.Title,
-                    r.Outcome == ResumeOutcome.Raised ? run.FinishedAt : before?.LastRaisedAt,
+                    r.Outcome == ResumeOutcome.Raised ? r.RaisedAt ?? run.FinishedAt : before?.LastRaisedAt,
                     r.NextAllowedAt ?? before?.NextAllowedAt,
                     r.Outcome,
                     r.Message,
@@ -266,5 +326,8 @@ public sealed partial class BumpResumesJob(
 
         [LoggerMessage(4009, LogLevel.Information, "Run {RunId} finished: {Status}. {Summary}")]
         public static partial void Finished(ILogger logger, string runId, RunStatus status, string summary);
+
+        [LoggerMessage(4010, LogLevel.Warning, "Run {RunId} reached its time limit; the remaining resumes wait for the next run.")]
+        public static partial void OutOfTime(ILogger logger, string runId);
     }
 }

@@ -69,6 +69,10 @@ public sealed class AzureTableStateStore(TableServiceClient service, IOptions<St
         {
             throw new StateStoreException($"Table storage refused the one-time token update (HTTP {ex.Status}).", ex);
         }
+        catch (AggregateException ex) when (IsUnreachable(ex))
+        {
+            throw Unreachable(ex);
+        }
 
         return entity.GetDateTimeOffset("ExpiresAt") is { } expires && expires > now ? ConsumeResult.Accepted : ConsumeResult.Expired;
     }
@@ -110,6 +114,10 @@ public sealed class AzureTableStateStore(TableServiceClient service, IOptions<St
             catch (RequestFailedException ex)
             {
                 throw new StateStoreException($"Table storage refused the account update (HTTP {ex.Status}).", ex);
+            }
+            catch (AggregateException ex) when (IsUnreachable(ex))
+            {
+                throw Unreachable(ex);
             }
         }
     }
@@ -186,11 +194,20 @@ public sealed class AzureTableStateStore(TableServiceClient service, IOptions<St
         {
             throw new StateStoreException($"Table storage refused the request (HTTP {ex.Status}, {ex.ErrorCode}).", ex);
         }
-        catch (AggregateException ex)
+        catch (AggregateException ex) when (IsUnreachable(ex))
         {
-            throw new StateStoreException("Table storage could not be reached.", ex);
+            throw Unreachable(ex);
         }
     }
+
+    /// <summary>
+    /// After its retries the Azure SDK throws an <see cref="AggregateException"/> of the attempts' failures
+    /// (connection refused, timeouts), not a <see cref="RequestFailedException"/>: that is "unreachable" too.
+    /// </summary>
+    internal static bool IsUnreachable(AggregateException ex) => ex.InnerExceptions.All(e => e is RequestFailedException);
+
+    internal static StateStoreException Unreachable(AggregateException ex) =>
+        new($"Table storage could not be reached ({ex.InnerExceptions[^1].Message}).", ex);
 
     private static async Task<Response> Guard(Func<Task<Response>> call) => await Guard<Response>(call);
 }
@@ -248,10 +265,9 @@ internal sealed class TableProvider(TableServiceClient service, string prefix)
         {
             throw new StateStoreException($"Table storage refused to create table {tableName} (HTTP {ex.Status}, {ex.ErrorCode}).", ex);
         }
-        catch (AggregateException ex)
+        catch (AggregateException ex) when (AzureTableStateStore.IsUnreachable(ex))
         {
-            // The SDK's retries gave up (connection refused, DNS, timeouts).
-            throw new StateStoreException($"Table storage could not be reached to create table {tableName}.", ex);
+            throw AzureTableStateStore.Unreachable(ex);
         }
 
         return client;

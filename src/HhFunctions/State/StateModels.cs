@@ -67,7 +67,8 @@ public enum RunStatus
     Skipped,
 }
 
-public sealed record ResumeRunResult(string ResumeId, string Title, ResumeOutcome Outcome, DateTimeOffset? NextAllowedAt, string? Message);
+/// <param name="RaisedAt">When hh.ru accepted the raise (Raised only); a run that also waits ends minutes later.</param>
+public sealed record ResumeRunResult(string ResumeId, string Title, ResumeOutcome Outcome, DateTimeOffset? NextAllowedAt, string? Message, DateTimeOffset? RaisedAt = null);
 
 public sealed record RunRecord(
     string Id,

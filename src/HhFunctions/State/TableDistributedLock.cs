@@ -30,7 +30,20 @@ public sealed class TableDistributedLock(TableServiceClient service, IOptions<St
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
-                var stolen = await TryStealExpiredAsync(table, entity, now, ct);
+                ILease? stolen;
+                try
+                {
+                    stolen = await TryStealExpiredAsync(table, entity, now, ct);
+                }
+                catch (RequestFailedException inner)
+                {
+                    throw new StateStoreException($"Table storage refused the lock {name} (HTTP {inner.Status}).", inner);
+                }
+                catch (AggregateException inner) when (AzureTableStateStore.IsUnreachable(inner))
+                {
+                    throw AzureTableStateStore.Unreachable(inner);
+                }
+
                 if (stolen is not null)
                 {
                     return stolen;
@@ -40,9 +53,9 @@ public sealed class TableDistributedLock(TableServiceClient service, IOptions<St
             {
                 throw new StateStoreException($"Table storage refused the lock {name} (HTTP {ex.Status}).", ex);
             }
-            catch (AggregateException ex)
+            catch (AggregateException ex) when (AzureTableStateStore.IsUnreachable(ex))
             {
-                throw new StateStoreException($"Table storage could not be reached for the lock {name}.", ex);
+                throw AzureTableStateStore.Unreachable(ex);
             }
 
             var remaining = started + wait - time.GetUtcNow();
@@ -87,6 +100,10 @@ public sealed class TableDistributedLock(TableServiceClient service, IOptions<St
             catch (RequestFailedException ex) when (ex.Status is 404 or 412)
             {
                 // Expired and taken over by another instance: nothing of ours to release.
+            }
+            catch (Exception ex) when (ex is RequestFailedException or AggregateException)
+            {
+                // Storage unreachable: the lease simply expires; releasing must never fail the work it guarded.
             }
         }
     }

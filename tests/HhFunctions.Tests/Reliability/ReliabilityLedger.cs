@@ -6,6 +6,7 @@ public enum LedgerKind
 {
     Fault,
     BadInput,
+    Secrets,
 }
 
 /// <summary>

@@ -102,6 +102,9 @@ public sealed partial class SecretLeakScenarioTests : IDisposable
         texts.AddRange(_app.Telegram.Messages.Select(m => ("telegram", m.Text)));
         texts.AddRange(_app.Telegram.Calls.Select(c => ("telegram call " + c.Method, c.Body.ToString())));
         texts.AddRange(Directory.EnumerateFiles(_app.DataPath, "*", SearchOption.AllDirectories).Select(f => ("file " + Path.GetRelativePath(_app.DataPath, f), File.ReadAllText(f))));
+        var leaks = secrets.SelectMany(secret => texts.Where(t => t.Text.Contains(secret, StringComparison.Ordinal)).Select(t => t.Where)).ToList();
+        Reliability.ReliabilityLedger.Record(Reliability.LedgerKind.Secrets, "no secret in logs, pages, Telegram or data files of a full scenario", leaks.Count == 0, 0,
+            $"{secrets.Count} secrets checked against {texts.Count} texts; leaks: {string.Join(", ", leaks.Distinct())}");
         foreach (var secret in secrets)
         {
             foreach (var (where, text) in texts)
