@@ -80,11 +80,12 @@ public static class FaultHarness
         return tokens;
     }
 
-    public static async Task<RunRecord> RunJobAsync(AppFactory app, string trigger = "test")
+    /// <param name="step">Fake time added per pump tick; keep it small when the run waits on real I/O (e.g. SDK retries).</param>
+    public static async Task<RunRecord> RunJobAsync(AppFactory app, string trigger = "test", TimeSpan? step = null)
     {
         using var scope = app.Services.CreateScope();
         var job = scope.ServiceProvider.GetRequiredService<BumpResumesJob>();
-        return await app.Time.RunAsync(job.RunAsync(trigger, CancellationToken.None), TimeSpan.FromSeconds(1), TimeSpan.FromHours(2));
+        return await app.Time.RunAsync(job.RunAsync(trigger, CancellationToken.None), step ?? TimeSpan.FromSeconds(1), TimeSpan.FromHours(2));
     }
 
     /// <summary>
