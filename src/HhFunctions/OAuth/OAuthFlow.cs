@@ -48,11 +48,8 @@ public sealed partial class OAuthFlow(
     /// <summary>Stores a fresh single-use state and returns hh.ru's authorize URL.</summary>
     public async Task<Uri> BeginAsync(CancellationToken ct)
     {
+        EnsureCredentials();
         var o = hhOptions.Value;
-        if (!o.HasCredentials)
-        {
-            throw new OAuthConfigurationException("HeadHunter__ClientId and HeadHunter__ClientSecret are not set: register an app at dev.hh.ru and configure both before connecting.");
-        }
 
         var value = SetupLinks.NewRandomValue();
         await state.SaveOneTimeTokenAsync(new OneTimeToken(OneTimePurpose.OAuthState, value, time.GetUtcNow() + StateLifetime, null), ct);
@@ -73,6 +70,7 @@ public sealed partial class OAuthFlow(
             return (ConsumeResult.Unknown, null);
         }
 
+        EnsureCredentials(); // before consuming: a link must not be used up by a configuration error
         var result = await state.ConsumeOneTimeTokenAsync(OneTimePurpose.SetupLink, link, time.GetUtcNow(), ct);
         return result == ConsumeResult.Accepted ? (result, await BeginAsync(ct)) : (result, null);
     }
@@ -130,7 +128,9 @@ public sealed partial class OAuthFlow(
                 TokenErrorKind.InvalidClient or TokenErrorKind.BadRedirect => CallbackError.Configuration,
                 _ => CallbackError.CodeRejected,
             };
-            return Fail(kind, e.Message);
+            return Fail(kind, kind == CallbackError.CodeRejected && e.Kind == TokenErrorKind.ReconnectRequired
+                ? $"hh.ru rejected the authorization ({e.Error}: {e.Description}); start the setup again."
+                : e.Message);
         }
 
         await tokens.StoreNewPairAsync(pair, ct);
@@ -177,6 +177,14 @@ public sealed partial class OAuthFlow(
             ? $"Connected as {who}."
             : $"Connected, but reading the account failed: {readProblem}";
         return new CallbackResult(CallbackError.None, message, me, resumes);
+    }
+
+    private void EnsureCredentials()
+    {
+        if (!hhOptions.Value.HasCredentials)
+        {
+            throw new OAuthConfigurationException("HeadHunter__ClientId and HeadHunter__ClientSecret are not set: register an app at dev.hh.ru and configure both before connecting.");
+        }
     }
 
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";

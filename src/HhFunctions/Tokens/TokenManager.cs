@@ -143,8 +143,9 @@ public sealed partial class TokenManager(
             switch (error.Kind)
             {
                 case TokenErrorKind.NotExpired:
-                    // hh.ru decides: the stored access token is still good, keep using it.
-                    return current;
+                    // hh.ru decides: the stored access token is still good, keep using it. When only our stored
+                    // expiry said otherwise, move it an hour on, so each call does not ask hh.ru again.
+                    return serverSaysExpired ? current : await PostponeExpiryAsync(current, ct);
                 case TokenErrorKind.AlreadyRefreshed:
                     var reread = await ReadAsync(ct);
                     if (reread is not null && reread.Fingerprint != current.Fingerprint)
@@ -156,11 +157,33 @@ public sealed partial class TokenManager(
                 case TokenErrorKind.ReconnectRequired:
                     throw await MarkReconnectAsync(error.Message, ct);
                 case TokenErrorKind.InvalidClient or TokenErrorKind.BadRedirect:
-                    await alerts.ConfigurationProblemAsync(error.Message, ct);
+                    var account = await TryGetAccountAsync(ct);
+                    if (account?.Problem != error.Message)
+                    {
+                        // Told once per problem, not on every run until the settings are fixed.
+                        await TryUpdateAccountAsync(a => a with { Problem = error.Message, UpdatedAt = time.GetUtcNow() }, ct);
+                        await alerts.ConfigurationProblemAsync(error.Message, ct);
+                    }
+
                     throw new TokenUnavailableException(TokenProblem.Configuration, error.Message);
                 default:
                     throw new TokenUnavailableException(TokenProblem.Transient, error.Message + " The stored pair is kept; the refresh is tried again on the next run.");
             }
+        }
+    }
+
+    private async Task<TokenSet> PostponeExpiryAsync(TokenSet current, CancellationToken ct)
+    {
+        var postponed = current with { ExpiresAt = time.GetUtcNow() + TimeSpan.FromHours(1) };
+        try
+        {
+            await vault.WriteAsync(postponed, ct);
+            return postponed;
+        }
+        catch (TokenVaultException ex)
+        {
+            Log.VaultUnreadable(logger, ex.Message);
+            return current;
         }
     }
 
