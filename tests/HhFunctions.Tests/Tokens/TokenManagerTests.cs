@@ -124,11 +124,13 @@ public sealed class TokenManagerTests : IDisposable
         // Act
         var current = await manager.GetCurrentAsync(CancellationToken.None);
 
-        // Assert
-        Assert.Equal(seeded, current);
+        // Assert: the same pair stays in use; only its stored expiry moves on (an hour), so hh.ru is not asked on every call
+        Assert.Equal((seeded.AccessToken, seeded.RefreshToken), (current.AccessToken, current.RefreshToken));
         Assert.Equal(1, _bed.Hh.RefreshCalls);
         Assert.Equal(0, _bed.Hh.SuccessfulRefreshes);
-        Assert.Equal(seeded, await StoredAsync());
+        var stored = await StoredAsync();
+        Assert.Equal((seeded.AccessToken, seeded.RefreshToken), (stored!.AccessToken, stored.RefreshToken));
+        Assert.Equal(_bed.Time.GetUtcNow() + TimeSpan.FromHours(1), stored.ExpiresAt);
         Assert.True(await _bed.WorksAtHhAsync(current));
         Assert.Equal(AccountStatus.Connected, (await AccountAsync()).Status);
         Assert.Empty(_bed.Telegram.Messages);
