@@ -19,14 +19,17 @@ public sealed record StatusModel(
     bool Paused,
     IReadOnlyList<ResumeState> Resumes,
     IReadOnlyList<RunRecord> Runs,
-    Uri ConnectUrl);
+    Uri? ConnectUrl);
 
 /// <summary>Builds what the status page and the /status bot command show.</summary>
 public sealed class StatusService(IStateStore state, SetupLinks links, IOptions<HhOptions> hh, TimeProvider time)
 {
     public const int RunsShown = 20;
 
-    public async Task<StatusModel> GetAsync(CancellationToken ct)
+    public Task<StatusModel> GetAsync(CancellationToken ct) => GetAsync(withConnectLink: true, ct);
+
+    /// <summary>The status; <paramref name="withConnectLink"/> false mints no one-time setup link (the bot's /status).</summary>
+    public async Task<StatusModel> GetAsync(bool withConnectLink, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var account = await state.GetAccountAsync(ct);
@@ -39,7 +42,7 @@ public sealed class StatusService(IStateStore state, SetupLinks links, IOptions<
             _ when account.TokenExpiresAt is { } until && until <= now => "expired, refreshed on the next run",
             _ => "valid",
         };
-        return new StatusModel(now, hh.Value.HasCredentials, account.Status, account.DisplayName, tokenState, account.TokenExpiresAt, account.Problem, account.Paused, resumes, runs, await links.CreateAsync(ct));
+        return new StatusModel(now, hh.Value.HasCredentials, account.Status, account.DisplayName, tokenState, account.TokenExpiresAt, account.Problem, account.Paused, resumes, runs, withConnectLink ? await links.CreateAsync(ct) : null);
     }
 }
 
@@ -82,7 +85,7 @@ public sealed class StatusFunction(StatusService status) : IHttpFunction
               <p>Token: <span id="token-state">{HtmlPage.E(m.TokenState)}</span>{(m.TokenValidUntil is { } until ? $" · valid until {Time(until)}" : string.Empty)}</p>
               {(m.Problem is null ? string.Empty : $"<p class=\"bad\" id=\"problem\">{HtmlPage.E(m.Problem)}</p>")}
               {(m.Configured ? string.Empty : "<p class=\"warn\">HeadHunter__ClientId / HeadHunter__ClientSecret are not set: connecting will fail until they are.</p>")}
-              <p><a class="button" id="connect" href="{HtmlPage.E(m.ConnectUrl.AbsoluteUri)}">{button}</a></p>
+              {(m.ConnectUrl is null ? string.Empty : $"<p><a class=\"button\" id=\"connect\" href=\"{HtmlPage.E(m.ConnectUrl.AbsoluteUri)}\">{button}</a></p>")}
             </div>
             <h2>Resumes</h2>
             """);
