@@ -49,7 +49,7 @@ public sealed partial class BotCommands(
     ILogger<BotCommands> logger)
 {
     /// <summary>How long a /bump answer waits inline before saying "still running" (Telegram wants a quick 200).</summary>
-    public static readonly TimeSpan BumpInlineWait = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan BumpInlineWait = TimeSpan.FromSeconds(10);
 
     public const string BumpTrigger = "telegram /bump";
 

@@ -347,6 +347,21 @@ public sealed class TelegramWebhookFunctionTests
     }
 
     [Fact]
+    public async Task Bump_WhilePaused_AnswersThatRaisingIsPaused()
+    {
+        using var app = new AppFactory();
+        await app.ConnectAsync();
+        app.Hh.AddResume("r1", "Senior C# developer");
+
+        using var pause = await app.SendTextAsync("/pause");
+        using var bump = await app.SendTextAsync("/bump");
+        await app.BotIdleAsync();
+
+        Assert.Contains(app.SentTexts(), t => t.StartsWith("⏸ <b>/bump</b> finished: Raising is paused", StringComparison.Ordinal));
+        Assert.Empty(app.Hh.Resumes[0].Raises);
+    }
+
+    [Fact]
     public async Task Pause_Twice_SaysAlreadyPaused()
     {
         using var app = new AppFactory();
