@@ -26,6 +26,7 @@ public sealed class FakeTelegramApi
     private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _messageId;
     private int _updateId = 100_000;
+    private int _getUpdatesCalls;
 
     public Uri ApiBase { get; } = new("https://api.telegram.org/");
 
@@ -35,6 +36,12 @@ public sealed class FakeTelegramApi
 
     /// <summary>When set, every call fails this way (Telegram down, slow, ...).</summary>
     public Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>? Outage { get; set; }
+
+    /// <summary>
+    /// getUpdates calls answered before the fake refuses with 429 (no retry_after): a poller stuck in a loop
+    /// then pauses on the fake clock instead of spinning until the machine runs out of memory.
+    /// </summary>
+    public int MaxGetUpdatesCalls { get; set; } = 500;
 
     /// <summary>Real time a long poll is held when no update is waiting (kept short so tests stay quick).</summary>
     public TimeSpan LongPollHold { get; set; } = TimeSpan.FromMilliseconds(200);
@@ -146,7 +153,9 @@ public sealed class FakeTelegramApi
         switch (segments[1])
         {
             case "getUpdates":
-                return await GetUpdatesAsync(body, ct);
+                return Interlocked.Increment(ref _getUpdatesCalls) > MaxGetUpdatesCalls
+                    ? Error(HttpStatusCode.TooManyRequests, "Too Many Requests: the fake's getUpdates call limit was reached (a polling loop?)")
+                    : await GetUpdatesAsync(body, ct);
             case "sendMessage":
                 var chat = body.TryGetProperty("chat_id", out var c) ? c.ToString() : null;
                 if (chat != ChatId)
