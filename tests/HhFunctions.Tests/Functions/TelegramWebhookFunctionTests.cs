@@ -293,8 +293,8 @@ public sealed class TelegramWebhookFunctionTests
         var resume = app.Hh.AddResume("r1", "Senior C# developer", nextPublishAt: app.Time.GetUtcNow().AddMinutes(2));
 
         var post = app.SendTextAsync("/bump");
-        await WaitUntilAsync(() => app.Hh.Requests.Any(r => r.Uri.AbsolutePath.EndsWith("/resumes/mine", StringComparison.Ordinal)));
-        await Task.Delay(200); // the run now waits (fake time) for the resume to become eligible
+        await WaitUntilAsync(() => app.LogsWithId(4004).Count == 1); // the run waits (fake time) for the resume to become eligible
+        await Task.Delay(50);
         app.Time.Advance(BotCommandsInlineWait + TimeSpan.FromSeconds(1));
         using var response = await post.WaitAsync(TimeSpan.FromSeconds(30));
         var afterWebhook = app.SentTexts();
