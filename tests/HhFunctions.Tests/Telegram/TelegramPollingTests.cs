@@ -31,6 +31,21 @@ public sealed class TelegramPollingTests
         Assert.True(condition(), $"Timed out (15 s) waiting for: {what}");
     }
 
+    /// <summary>
+    /// Moves the fake clock by the first retry pause until <paramref name="condition"/> holds. The poller logs a
+    /// failure a moment before it starts its pause, so a single move could come too early and be missed.
+    /// </summary>
+    private static async Task AdvanceUntilAsync(AppFactory app, Func<bool> condition, string what)
+    {
+        for (var i = 0; i < 150 && !condition(); i++)
+        {
+            app.Time.Advance(TelegramPolling.FirstRetryDelay);
+            await Task.Delay(100);
+        }
+
+        Assert.True(condition(), $"Timed out (15 s) moving the fake clock until: {what}");
+    }
+
     private static bool Polls(AppFactory app) => app.Services.GetServices<IHostedService>().OfType<TelegramPolling>().Any();
 
     [Fact]
@@ -92,8 +107,7 @@ public sealed class TelegramPollingTests
         Assert.Empty(app.Telegram.Messages);
         Assert.Single(app.LogsWithId(2303));
 
-        app.Time.Advance(TelegramPolling.FirstRetryDelay);
-        await WaitUntilAsync(() => app.Telegram.Messages.Count == 1, "the reply after the pause");
+        await AdvanceUntilAsync(app, () => app.Telegram.Messages.Count == 1, "the reply after the pause");
         await WaitUntilAsync(() => app.Telegram.GetUpdatesOffsets.Contains(id + 1), "the offset past the update");
         app.AssertNoSecretLeaked();
     }
@@ -110,8 +124,7 @@ public sealed class TelegramPollingTests
         Assert.True(Polls(app));
         await WaitUntilAsync(() => app.LogsWithId(2305).Count == 1, "the failure log line");
         app.Telegram.Outage = null;
-        app.Time.Advance(TelegramPolling.FirstRetryDelay);
-        await WaitUntilAsync(() => app.Telegram.GetUpdatesOffsets.Count >= 1, "a poll after the pause");
+        await AdvanceUntilAsync(app, () => app.Telegram.GetUpdatesOffsets.Count >= 1, "a poll after the pause");
 
         Assert.Contains("HttpRequestException", app.LogsWithId(2305)[0].Message, StringComparison.Ordinal);
         app.AssertNoSecretLeaked();
