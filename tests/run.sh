@@ -2,6 +2,7 @@
 # Runs every test of the solution, with the real parts they need:
 #   - npm tools from package-lock.json (Azurite),
 #   - Azurite's Table service on 127.0.0.1:10002 (in memory; reused if one already listens there),
+#   - Debian's headless Chromium for the browser tests (tests/install-browser.sh, only if missing),
 #   - dotnet test over HhFunctions.sln (unit, app and Azurite-backed tests).
 # Ends with a plain "N passed, N failed" line. Exit code: non-zero on any failure or set-up problem.
 set -euo pipefail
@@ -46,6 +47,8 @@ if [ -z "${HH_TEST_TABLES:-}" ]; then
   fi
   export HH_TEST_TABLES="UseDevelopmentStorage=true"
 fi
+
+bash tests/install-browser.sh || die "tests/install-browser.sh could not install /usr/bin/chromium"
 
 log "dotnet test"
 set +e

@@ -196,6 +196,15 @@ public static class HhFunctionsBuilder
                 o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(30);
             });
         builder.Services.AddSingleton<ITelegramNotifier, TelegramNotifier>();
+        builder.Services.AddSingleton<BotCommands>();
+
+        // Standalone: commands arrive by long polling (in Azure, Telegram calls the TelegramWebhook function).
+        var telegram = builder.Configuration.GetSection(TelegramOptions.SectionName).Get<TelegramOptions>() ?? new TelegramOptions();
+        if (!builder.Configuration.IsFunctionsHost() && telegram.Polling && telegram.IsConfigured)
+        {
+            builder.Services.AddHttpClient(TelegramPolling.HttpClientName).RemoveAllLoggers();
+            builder.Services.AddHostedService<TelegramPolling>();
+        }
     }
 
     private static void AddJobs(this WebApplicationBuilder builder)
@@ -217,5 +226,6 @@ public static class HhFunctionsBuilder
         builder.Services.AddTransient<IHttpFunction, OAuthLinkFunction>();
         builder.Services.AddTransient<IHttpFunction, OAuthCallbackFunction>();
         builder.Services.AddTransient<IHttpFunction, StatusFunction>();
+        builder.Services.AddTransient<IHttpFunction, TelegramWebhookFunction>();
     }
 }

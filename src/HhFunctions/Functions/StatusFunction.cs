@@ -4,6 +4,7 @@ using HhFunctions.HeadHunter;
 using HhFunctions.OAuth;
 using HhFunctions.Pages;
 using HhFunctions.State;
+using HhFunctions.Telegram;
 using Microsoft.Extensions.Options;
 
 namespace HhFunctions.Functions;
@@ -19,14 +20,21 @@ public sealed record StatusModel(
     bool Paused,
     IReadOnlyList<ResumeState> Resumes,
     IReadOnlyList<RunRecord> Runs,
-    Uri ConnectUrl);
+    Uri? ConnectUrl)
+{
+    /// <summary>Telegram__BotToken and Telegram__ChatId are set: reports and bot commands work.</summary>
+    public bool TelegramConfigured { get; init; }
+}
 
 /// <summary>Builds what the status page and the /status bot command show.</summary>
-public sealed class StatusService(IStateStore state, SetupLinks links, IOptions<HhOptions> hh, TimeProvider time)
+public sealed class StatusService(IStateStore state, SetupLinks links, IOptions<HhOptions> hh, IOptions<TelegramOptions> telegram, TimeProvider time)
 {
     public const int RunsShown = 20;
 
-    public async Task<StatusModel> GetAsync(CancellationToken ct)
+    public Task<StatusModel> GetAsync(CancellationToken ct) => GetAsync(withConnectLink: true, ct);
+
+    /// <summary>The status; <paramref name="withConnectLink"/> false mints no one-time setup link (the bot's /status).</summary>
+    public async Task<StatusModel> GetAsync(bool withConnectLink, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var account = await state.GetAccountAsync(ct);
@@ -39,7 +47,10 @@ public sealed class StatusService(IStateStore state, SetupLinks links, IOptions<
             _ when account.TokenExpiresAt is { } until && until <= now => "expired, refreshed on the next run",
             _ => "valid",
         };
-        return new StatusModel(now, hh.Value.HasCredentials, account.Status, account.DisplayName, tokenState, account.TokenExpiresAt, account.Problem, account.Paused, resumes, runs, await links.CreateAsync(ct));
+        return new StatusModel(now, hh.Value.HasCredentials, account.Status, account.DisplayName, tokenState, account.TokenExpiresAt, account.Problem, account.Paused, resumes, runs, withConnectLink ? await links.CreateAsync(ct) : null)
+        {
+            TelegramConfigured = telegram.Value.IsConfigured,
+        };
     }
 }
 
@@ -78,12 +89,16 @@ public sealed class StatusFunction(StatusService status) : IHttpFunction
             <h1>HhFunctions</h1>
             <p class="muted">Keeps your hh.ru resumes at the top of recruiters' searches.</p>
             <div class="card" id="account">
-              <p><strong class="{cls}" id="account-status">{HtmlPage.E(headline)}</strong>{(m.Paused ? " <span class=\"warn\">· raising paused</span>" : string.Empty)}</p>
-              <p>Token: <span id="token-state">{HtmlPage.E(m.TokenState)}</span>{(m.TokenValidUntil is { } until ? $" · valid until {Time(until)}" : string.Empty)}</p>
+              <p><strong class="{cls}" id="account-status">{HtmlPage.E(headline)}</strong></p>
+              <p>Token: <span id="token-state">{HtmlPage.E(m.TokenState)}</span>{(m.TokenState == "valid" && m.TokenValidUntil is { } until ? $" until <span class=\"nowrap\">{Time(until)}</span>" : string.Empty)}</p>
+              {(m.Paused ? "<p class=\"warn\" id=\"paused\">Raising is paused: runs do nothing until you send /resume to the Telegram bot.</p>" : string.Empty)}
               {(m.Problem is null ? string.Empty : $"<p class=\"bad\" id=\"problem\">{HtmlPage.E(m.Problem)}</p>")}
               {(m.Configured ? string.Empty : "<p class=\"warn\">HeadHunter__ClientId / HeadHunter__ClientSecret are not set: connecting will fail until they are.</p>")}
-              <p><a class="button" id="connect" href="{HtmlPage.E(m.ConnectUrl.AbsoluteUri)}">{button}</a></p>
+              {(m.ConnectUrl is null ? string.Empty : $"<p><a class=\"button\" id=\"connect\" href=\"{HtmlPage.E(m.ConnectUrl.AbsoluteUri)}\">{button}</a></p>")}
             </div>
+            <p class="muted" id="telegram">{(m.TelegramConfigured
+                ? "Reports go to Telegram; send /help to the bot for its commands (/status, /bump, /pause, /resume, /connect)."
+                : "Telegram is not configured (Telegram__BotToken, Telegram__ChatId): reports are only logged.")}</p>
             <h2>Resumes</h2>
             """);
         if (m.Resumes.Count == 0)
@@ -92,10 +107,10 @@ public sealed class StatusFunction(StatusService status) : IHttpFunction
         }
         else
         {
-            sb.Append("<table id=\"resumes\"><thead><tr><th>Resume</th><th>Last raise</th><th>Next allowed</th><th>Last outcome</th></tr></thead><tbody>");
+            sb.Append("<table id=\"resumes\" class=\"stack\"><thead><tr><th>Resume</th><th>Last raise</th><th>Next allowed</th><th>Last outcome</th></tr></thead><tbody>");
             foreach (var r in m.Resumes)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{HtmlPage.E(r.Title)}</td><td>{Time(r.LastRaisedAt)}</td><td>{Time(r.NextAllowedAt)}</td><td class=\"{OutcomeClass(r.LastOutcome)}\">{HtmlPage.E(Outcome(r.LastOutcome, r.LastMessage))}</td></tr>");
+                sb.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"title\">{HtmlPage.E(r.Title)}</td><td class=\"nowrap\" data-label=\"Last raise\">{Time(r.LastRaisedAt)}</td><td class=\"nowrap\" data-label=\"Next allowed\">{Time(r.NextAllowedAt)}</td><td class=\"{OutcomeClass(r.LastOutcome)}\" data-label=\"Last outcome\">{HtmlPage.E(Outcome(r.LastOutcome, r.LastMessage))}</td></tr>");
             }
 
             sb.Append("</tbody></table>");
@@ -108,11 +123,11 @@ public sealed class StatusFunction(StatusService status) : IHttpFunction
         }
         else
         {
-            sb.Append("<table id=\"runs\"><thead><tr><th>Started</th><th>Trigger</th><th>Result</th></tr></thead><tbody>");
+            sb.Append("<table id=\"runs\" class=\"stack\"><thead><tr><th>Started</th><th>Trigger</th><th>Result</th></tr></thead><tbody>");
             foreach (var run in m.Runs)
             {
                 var c = run.Status switch { RunStatus.Succeeded => "ok", RunStatus.Skipped => "muted", RunStatus.PartiallyFailed => "warn", _ => "bad" };
-                sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{Time(run.StartedAt)}</td><td>{HtmlPage.E(run.Trigger)}</td><td class=\"{c}\">{HtmlPage.E(run.Summary)}</td></tr>");
+                sb.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"title nowrap\">{Time(run.StartedAt)}</td><td data-label=\"Trigger\">{HtmlPage.E(run.Trigger)}</td><td class=\"{c}\" data-label=\"Result\">{HtmlPage.E(run.Summary)}</td></tr>");
             }
 
             sb.Append("</tbody></table>");

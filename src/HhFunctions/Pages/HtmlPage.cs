@@ -13,7 +13,16 @@ public static class HtmlPage
         .ok { color: var(--ok); } .warn { color: var(--warn); } .bad { color: var(--bad); } .muted { color: var(--muted); }
         .button { display: inline-block; padding: .5rem 1rem; border-radius: .4rem; background: #0969da; color: #fff; text-decoration: none; font-weight: 600; }
         .card { border: 1px solid #8886; border-radius: .5rem; padding: 1rem 1.25rem; margin: 1rem 0; }
-        code { font-size: .9em; }
+        .card > :first-child { margin-top: 0; } .card > :last-child { margin-bottom: 0; }
+        code { font-size: .9em; } .nowrap { white-space: nowrap; }
+        @media (max-width: 40rem) {
+          table.stack thead { display: none; }
+          table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; }
+          table.stack tr { border-bottom: 1px solid #8884; padding: .5rem 0; }
+          table.stack td { border: 0; padding: .1rem 0; }
+          table.stack td.title { font-weight: 600; }
+          table.stack td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); }
+        }
         """;
 
     public static string E(string? value) => WebUtility.HtmlEncode(value ?? string.Empty);

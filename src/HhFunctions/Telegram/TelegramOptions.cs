@@ -30,8 +30,19 @@ public sealed class TelegramOptions
 
     public NotifyLevel Notify { get; set; } = NotifyLevel.All;
 
-    /// <summary>Secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token for webhook calls.</summary>
+    /// <summary>
+    /// Secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token for webhook calls (setWebhook's secret_token).
+    /// Empty: the webhook refuses every call. Never logged.
+    /// </summary>
+    [RegularExpression("^[A-Za-z0-9_-]{1,256}$", ErrorMessage = "Telegram__WebhookSecret may hold only letters, digits, '_' and '-', at most 256 characters (Telegram's rule for secret_token).")]
     public string? WebhookSecret { get; set; }
+
+    /// <summary>Standalone mode only: receive bot commands by long polling (getUpdates). Tests switch it off.</summary>
+    public bool Polling { get; set; } = true;
+
+    /// <summary>How long one getUpdates call may wait for an update, in seconds.</summary>
+    [Range(1, 50, ErrorMessage = "Telegram__PollTimeoutSeconds must be between 1 and 50.")]
+    public int PollTimeoutSeconds { get; set; } = 30;
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(BotToken) && !string.IsNullOrWhiteSpace(ChatId);
 }

@@ -13,7 +13,7 @@ namespace HhFunctions.Tests.Infrastructure;
 
 /// <summary>
 /// The whole app in-process: fake hh.ru and Telegram behind every HttpClient, FakeTimeProvider, a fresh data
-/// folder, no standalone scheduler. Settings can be overridden per test.
+/// folder, no standalone scheduler and no Telegram long polling. Settings can be overridden per test.
 /// </summary>
 public sealed class AppFactory : WebApplicationFactory<Program>
 {
@@ -43,6 +43,8 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["HeadHunter:UserAgent"] = "HhFunctionsTests/1.0 (tests@example.com)",
             ["Telegram:BotToken"] = FakeTelegramApi.BotToken,
             ["Telegram:ChatId"] = FakeTelegramApi.ChatId,
+            ["Telegram:WebhookSecret"] = FakeTelegramApi.WebhookSecret,
+            ["Telegram:Polling"] = "false",
             ["App:PublicBaseUrl"] = "https://hhfunctions.example",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

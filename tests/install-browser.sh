@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs Debian's headless Chromium for the browser tests (Playwright drives it; no browser download).
+# Idempotent: does nothing when /usr/bin/chromium is already there.
+set -euo pipefail
+
+if [ -x /usr/bin/chromium ]; then
+  exit 0
+fi
+
+log() { printf '[install-browser] %s\n' "$*"; }
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "[install-browser] ERROR: not root and no sudo; install chromium with apt-get" >&2; exit 1; }
+  sudo_cmd=(sudo)
+fi
+
+log "installing chromium with apt-get"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+[ -x /usr/bin/chromium ] || { echo "[install-browser] ERROR: /usr/bin/chromium missing after apt-get install" >&2; exit 1; }
+log "$(/usr/bin/chromium --version 2>/dev/null || echo chromium installed)"
