@@ -14,7 +14,7 @@ public static class AppSeed
     public static IStateStore State(this AppFactory app) => app.Services.GetRequiredService<IStateStore>();
 
     /// <summary>A connected account whose pair the fake hh.ru accepts.</summary>
-    public static async Task ConnectAsync(this AppFactory app, string name = AccountName)
+    public static async Task SeedAccountAsync(this AppFactory app, string name = AccountName)
     {
         ArgumentNullException.ThrowIfNull(app);
         var now = app.Time.GetUtcNow();
