@@ -120,6 +120,18 @@ public sealed class FakeHhApi
     }
 
     /// <summary>The next request whose path starts with <paramref name="pathPrefix"/> gets this response instead.</summary>
+    /// <summary>
+    /// The next request to the path IS handled (e.g. the resume is raised) but its answer is lost and this
+    /// response comes back instead, like a gateway timeout after the work was done.
+    /// </summary>
+    public void FailAfterHandling(string pathPrefix, Func<HttpResponseMessage> response)
+    {
+        lock (_faultGate)
+        {
+            _faults.Add(new Fault(pathPrefix, response, null, AfterHandling: true));
+        }
+    }
+
     public void Fail(string pathPrefix, Func<HttpResponseMessage> response, int times = 1)
     {
         for (var i = 0; i < times; i++)
@@ -171,7 +183,8 @@ public sealed class FakeHhApi
             _time.Advance(latency);
         }
 
-        if (TakeFault(path) is { } fault)
+        var fault = TakeFault(path);
+        if (fault is { AfterHandling: false })
         {
             if (fault.Exception is not null)
             {
@@ -186,9 +199,10 @@ public sealed class FakeHhApi
             return Errors(HttpStatusCode.BadRequest, "bad_user_agent", "unset");
         }
 
+        HttpResponseMessage handled;
         lock (_gate)
         {
-            return (request.Method.Method, path) switch
+            handled = (request.Method.Method, path) switch
             {
                 ("POST", "token") => Token(request, body),
                 ("GET", "me") => Authorized(request, _ => Json(HttpStatusCode.OK, """{"id":"42","first_name":"Ivan","last_name":"Petrov","email":"ivan@example.com","is_applicant":true,"is_employer":false}""")),
@@ -199,6 +213,14 @@ public sealed class FakeHhApi
                 _ => Json(HttpStatusCode.NotFound, """{"errors":[{"type":"not_found"}]}"""),
             };
         }
+
+        if (fault is { AfterHandling: true })
+        {
+            handled.Dispose();
+            return fault.Response!();
+        }
+
+        return handled;
     }
 
     /// <summary>The oldest fault scripted for this path, if any; faults for other paths stay queued.</summary>
@@ -397,7 +419,7 @@ public sealed class FakeHhApi
 
     private int Next() => Interlocked.Increment(ref _counter);
 
-    private sealed record Fault(string PathPrefix, Func<HttpResponseMessage>? Response, Func<Exception>? Exception);
+    private sealed record Fault(string PathPrefix, Func<HttpResponseMessage>? Response, Func<Exception>? Exception, bool AfterHandling = false);
 
     private sealed class AccessToken(string value, DateTimeOffset expiresAt)
     {

@@ -230,6 +230,7 @@ public sealed partial class BumpResumesJob(
             await Task.Delay(at - now, time, ct);
         }
 
+        var attemptAt = time.GetUtcNow();
         try
         {
             await tokens.WithAccessTokenAsync((token, c) => hh.PublishAsync(token, resume.Id, c), ct);
@@ -239,6 +240,14 @@ public sealed partial class BumpResumesJob(
         }
         catch (HhApiException ex) when (ex.Error.Kind == HhErrorKind.TouchLimitExceeded)
         {
+            // We only ask when hh.ru said the resume was due, so a 429 here usually means a retried request
+            // (timeout or 5xx after hh.ru had already raised it): ask hh.ru before calling it "not yet".
+            if (await ConfirmRaisedAsync(resume.Id, attemptAt, ct) is { } confirmedNext)
+            {
+                Log.RaiseConfirmed(logger, resume.Id);
+                return new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Raised, confirmedNext, null, confirmedNext - RaiseInterval);
+            }
+
             // "Not yet" is not a failure; hh.ru's own time is the best guess of the next chance.
             var nextAt = resume.NextPublishAt is { } n && n > time.GetUtcNow() ? n : (DateTimeOffset?)null;
             Log.NotYet(logger, resume.Id);
@@ -248,6 +257,22 @@ public sealed partial class BumpResumesJob(
         {
             Log.PublishFailed(logger, resume.Id, ex.Error.Kind, ex.Error.StatusCode);
             return new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Failed, resume.NextPublishAt, ex.Error.Message);
+        }
+    }
+
+    /// <summary>hh.ru's next_publish_at for the resume, if it shows a raise at or after <paramref name="attemptAt"/>.</summary>
+    private async Task<DateTimeOffset?> ConfirmRaisedAsync(string resumeId, DateTimeOffset attemptAt, CancellationToken ct)
+    {
+        try
+        {
+            var fresh = await tokens.WithAccessTokenAsync((token, c) => hh.GetMyResumesAsync(token, c), ct);
+            var next = fresh.FirstOrDefault(r => r.Id == resumeId)?.NextPublishAt;
+            // next_publish_at is truncated to the second: allow that much before the attempt.
+            return next is { } n && n >= attemptAt + RaiseInterval - TimeSpan.FromSeconds(1) ? n : null;
+        }
+        catch (HhApiException)
+        {
+            return null;
         }
     }
 
@@ -300,6 +325,9 @@ public sealed partial class BumpResumesJob(
 
     private static partial class Log
     {
+        [LoggerMessage(4012, LogLevel.Information, "Resume {ResumeId}: hh.ru answered 429 to a retried request, but its next_publish_at shows the raise went through.")]
+        public static partial void RaiseConfirmed(ILogger logger, string resumeId);
+
         [LoggerMessage(4001, LogLevel.Information, "Resume {ResumeId} raised.")]
         public static partial void Raised(ILogger logger, string resumeId);
 
