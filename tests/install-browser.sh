@@ -3,6 +3,11 @@
 # Idempotent: does nothing when /usr/bin/chromium is already there.
 set -euo pipefail
 
+# HH_CHROMIUM names another Chromium-based browser (e.g. /usr/bin/google-chrome on GitHub's Ubuntu runners).
+if [ -n "${HH_CHROMIUM:-}" ]; then
+  [ -x "$HH_CHROMIUM" ] || { echo "[install-browser] ERROR: HH_CHROMIUM=$HH_CHROMIUM is not executable" >&2; exit 1; }
+  exit 0
+fi
 if [ -x /usr/bin/chromium ]; then
   exit 0
 fi

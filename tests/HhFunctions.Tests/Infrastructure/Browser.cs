@@ -13,7 +13,9 @@ namespace HhFunctions.Tests.Infrastructure;
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
+    /// <summary>Debian's Chromium, or the browser HH_CHROMIUM names (tests/install-browser.sh checks either).</summary>
+    public static string ChromiumPath =>
+        Environment.GetEnvironmentVariable("HH_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
     private static readonly string[] ChromiumArgs =
     [
