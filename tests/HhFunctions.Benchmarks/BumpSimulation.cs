@@ -189,22 +189,4 @@ internal static class BumpSimulation
         builder.AddHhFunctions();
         return builder.Build();
     }
-
-    /// <summary>Every HttpClient the app creates talks to the fakes (as tests/…/AppFactory does).</summary>
-    private sealed class FakeNetworkFilter(FakeNetwork network) : IHttpMessageHandlerBuilderFilter
-    {
-        public Action<HttpMessageHandlerBuilder> Configure(Action<HttpMessageHandlerBuilder> next) => builder =>
-        {
-            next(builder);
-            builder.PrimaryHandler = new Forwarder(network);
-        };
-    }
-
-    private sealed class Forwarder(FakeNetwork network) : HttpMessageHandler
-    {
-        private readonly HttpMessageInvoker _invoker = new(network, disposeHandler: false);
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            _invoker.SendAsync(request, cancellationToken);
-    }
 }

@@ -21,7 +21,7 @@ public sealed class StatusFunctionTests
     public async Task HandleAsync_AcceptJson_ReturnsTheModelAsJson()
     {
         using var app = new AppFactory();
-        await app.SeedAccountAsync();
+        await app.ConnectAsync();
         var now = app.Time.GetUtcNow();
         await app.SaveResumeAsync("r1", "Senior C# developer", ResumeOutcome.Raised, now.AddHours(-1), now.AddHours(3));
         await app.AddRunAsync(now.AddHours(-1), "timer", RunStatus.Succeeded, "1 raised, 0 not yet, 0 skipped, 0 failed.");

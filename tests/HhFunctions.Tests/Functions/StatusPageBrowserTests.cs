@@ -179,7 +179,7 @@ public sealed partial class StatusPageBrowserTests(BrowserFixture browser) : ICl
     private static async Task SeedConnectedAsync(AppFactory app)
     {
         var now = app.Time.GetUtcNow();
-        await app.SeedAccountAsync();
+        await app.ConnectAsync();
         await app.SaveResumeAsync("r1", "Senior C# developer", ResumeOutcome.Raised, now.AddHours(-1), now.AddHours(3));
         await app.SaveResumeAsync("r2", "Team lead .NET", ResumeOutcome.NotYet, now.AddHours(-12), now.AddMinutes(40));
         await app.SaveResumeAsync("r3", "Junior QA", ResumeOutcome.Skipped, null, null, "not published (publish it once on hh.ru first)");

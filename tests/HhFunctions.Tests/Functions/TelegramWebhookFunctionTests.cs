@@ -151,7 +151,7 @@ public sealed class TelegramWebhookFunctionTests
     public async Task HandleAsync_CommandFromAnotherChat_Returns200IgnoresAndLogs()
     {
         using var app = new AppFactory();
-        await app.SeedAccountAsync();
+        await app.ConnectAsync();
 
         using var response = await app.SendTextAsync("/pause", FakeTelegramApi.StrangerChatId);
 
@@ -216,7 +216,7 @@ public sealed class TelegramWebhookFunctionTests
     public async Task Status_ConnectedAccount_ShowsAccountTokenAndEachResume()
     {
         using var app = new AppFactory();
-        await app.SeedAccountAsync();
+        await app.ConnectAsync();
         var now = app.Time.GetUtcNow();
         await app.SaveResumeAsync("r1", "Senior C# developer", ResumeOutcome.Raised, now.AddHours(-1), now.AddHours(3));
         await app.SaveResumeAsync("r2", "Team lead <.NET>", ResumeOutcome.Failed, null, null, "hh.ru: bad_request");
@@ -251,7 +251,7 @@ public sealed class TelegramWebhookFunctionTests
     public async Task Bump_ConnectedAccount_RunsJobAndAnswersWithSummary()
     {
         using var app = new AppFactory();
-        await app.SeedAccountAsync();
+        await app.ConnectAsync();
         app.Hh.AddResume("r1", "Senior C# developer");
 
         using var response = await app.SendTextAsync("/bump");
@@ -269,7 +269,7 @@ public sealed class TelegramWebhookFunctionTests
     public async Task Bump_RunAlreadyInProgress_SaysSoAndStartsNothing()
     {
         using var app = new AppFactory();
-        await app.SeedAccountAsync();
+        await app.ConnectAsync();
         app.Hh.AddResume("r1", "Senior C# developer");
         var locks = app.Services.GetRequiredService<IDistributedLock>();
         await using var running = await locks.TryAcquireAsync(BumpResumesJob.RunLockName, TimeSpan.FromMinutes(10), TimeSpan.Zero, default);
@@ -289,7 +289,7 @@ public sealed class TelegramWebhookFunctionTests
     public async Task Bump_ResumeEligibleInTwoMinutes_AnswersStillRunningThenTheResult()
     {
         using var app = new AppFactory();
-        await app.SeedAccountAsync();
+        await app.ConnectAsync();
         var resume = app.Hh.AddResume("r1", "Senior C# developer", nextPublishAt: app.Time.GetUtcNow().AddMinutes(2));
 
         var post = app.SendTextAsync("/bump");
@@ -334,7 +334,7 @@ public sealed class TelegramWebhookFunctionTests
     public async Task Pause_ThenTimerRun_RunIsSkippedAndNothingRaised()
     {
         using var app = new AppFactory();
-        await app.SeedAccountAsync();
+        await app.ConnectAsync();
         app.Hh.AddResume("r1", "Senior C# developer");
 
         using var response = await app.SendTextAsync("/pause");
@@ -350,7 +350,7 @@ public sealed class TelegramWebhookFunctionTests
     public async Task Bump_WhilePaused_AnswersThatRaisingIsPaused()
     {
         using var app = new AppFactory();
-        await app.SeedAccountAsync();
+        await app.ConnectAsync();
         app.Hh.AddResume("r1", "Senior C# developer");
 
         using var pause = await app.SendTextAsync("/pause");
@@ -376,7 +376,7 @@ public sealed class TelegramWebhookFunctionTests
     public async Task Resume_AfterPause_TimerRunRaisesAgain()
     {
         using var app = new AppFactory();
-        await app.SeedAccountAsync();
+        await app.ConnectAsync();
         app.Hh.AddResume("r1", "Senior C# developer");
 
         using var pause = await app.SendTextAsync("/pause");
@@ -422,7 +422,7 @@ public sealed class TelegramWebhookFunctionTests
     public async Task Connect_ConnectedAccount_OffersReconnect()
     {
         using var app = new AppFactory();
-        await app.SeedAccountAsync();
+        await app.ConnectAsync();
 
         using var response = await app.SendTextAsync("/connect");
 

@@ -126,23 +126,4 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         {
         }
     }
-
-    /// <summary>Replaces every HttpClient's primary handler with the fake network.</summary>
-    private sealed class FakeNetworkFilter(FakeNetwork network) : IHttpMessageHandlerBuilderFilter
-    {
-        public Action<HttpMessageHandlerBuilder> Configure(Action<HttpMessageHandlerBuilder> next) => builder =>
-        {
-            next(builder);
-            builder.PrimaryHandler = new Forwarder(network);
-        };
-    }
-
-    /// <summary>The handler pipeline disposes its primary handler; the shared fake must outlive it.</summary>
-    private sealed class Forwarder(FakeNetwork network) : HttpMessageHandler
-    {
-        private readonly HttpMessageInvoker _invoker = new(network, disposeHandler: false);
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            _invoker.SendAsync(request, cancellationToken);
-    }
 }

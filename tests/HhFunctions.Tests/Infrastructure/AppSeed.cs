@@ -13,25 +13,34 @@ public static class AppSeed
 
     public static IStateStore State(this AppFactory app) => app.Services.GetRequiredService<IStateStore>();
 
-    /// <summary>A connected account whose pair the fake hh.ru accepts.</summary>
-    public static async Task SeedAccountAsync(this AppFactory app, string name = AccountName)
+    /// <summary>
+    /// A connected account: a pair the fake hh.ru issued, stored in the app's vault, and (unless told otherwise)
+    /// the account marked connected. <paramref name="storedLifetime"/> lets the stored expiry differ from hh.ru's.
+    /// </summary>
+    public static async Task<TokenSet> ConnectAsync(this AppFactory app, TimeSpan? hhLifetime = null, TimeSpan? storedLifetime = null, bool markConnected = true, IServiceProvider? services = null, string name = AccountName)
     {
         ArgumentNullException.ThrowIfNull(app);
+        services ??= app.Services;
         var now = app.Time.GetUtcNow();
-        var (access, refresh, expires) = app.Hh.SeedTokens();
-        var tokens = new TokenSet(access, refresh, expires, now);
-        await app.Services.GetRequiredService<ITokenVault>().WriteAsync(tokens, CancellationToken.None);
-        await app.State().UpdateAccountAsync(a => a with
+        var (access, refresh, expires) = app.Hh.SeedTokens(hhLifetime);
+        var tokens = new TokenSet(access, refresh, storedLifetime is { } s ? now + s : expires, now);
+        await services.GetRequiredService<ITokenVault>().WriteAsync(tokens, CancellationToken.None);
+        if (markConnected)
         {
-            Status = AccountStatus.Connected,
-            HhUserId = "42",
-            DisplayName = name,
-            ConnectedAt = now,
-            TokenExpiresAt = expires,
-            TokenFingerprint = tokens.Fingerprint,
-            Problem = null,
-            UpdatedAt = now,
-        }, CancellationToken.None);
+            await services.GetRequiredService<IStateStore>().UpdateAccountAsync(a => a with
+            {
+                Status = AccountStatus.Connected,
+                HhUserId = "42",
+                DisplayName = name,
+                ConnectedAt = now,
+                TokenExpiresAt = tokens.ExpiresAt,
+                TokenFingerprint = tokens.Fingerprint,
+                Problem = null,
+                UpdatedAt = now,
+            }, CancellationToken.None);
+        }
+
+        return tokens;
     }
 
     /// <summary>An account hh.ru no longer accepts: the owner must reconnect.</summary>

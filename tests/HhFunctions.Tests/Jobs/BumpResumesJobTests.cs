@@ -1,3 +1,4 @@
+using HhFunctions.Tests.Infrastructure;
 using System.Collections.Concurrent;
 using System.Net;
 using HhFunctions.Jobs;

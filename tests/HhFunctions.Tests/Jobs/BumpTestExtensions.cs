@@ -50,24 +50,6 @@ internal static class BumpTestExtensions
     public static TableServiceClient UnreachableTableClient() =>
         new(UnreachableTables, new TableClientOptions { Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(1) } });
 
-    /// <summary>A connected account: a pair hh.ru issued, stored in the app's vault (and the account marked connected).</summary>
-    public static async Task<TokenSet> ConnectAsync(this AppFactory app, TimeSpan? hhLifetime = null, TimeSpan? storedLifetime = null, bool markConnected = true, IServiceProvider? services = null)
-    {
-        services ??= app.Services;
-        var now = app.Time.GetUtcNow();
-        var (access, refresh, expires) = app.Hh.SeedTokens(hhLifetime);
-        var tokens = new TokenSet(access, refresh, storedLifetime is { } s ? now + s : expires, now);
-        await services.GetRequiredService<ITokenVault>().WriteAsync(tokens, CancellationToken.None);
-        if (markConnected)
-        {
-            await services.GetRequiredService<IStateStore>().UpdateAccountAsync(
-                a => a with { Status = AccountStatus.Connected, ConnectedAt = now, TokenExpiresAt = tokens.ExpiresAt, TokenFingerprint = tokens.Fingerprint, UpdatedAt = now },
-                CancellationToken.None);
-        }
-
-        return tokens;
-    }
-
     /// <summary>Starts one run of the job, as the timer would. Finish it with <see cref="StartedRun.CompleteAsync"/>.</summary>
     public static StartedRun StartRun(this AppFactory app, string trigger = "test", IServiceProvider? services = null)
     {

@@ -55,30 +55,7 @@ public static class FaultHarness
     }
 
     /// <summary>An account connected earlier: the pair at the fake hh.ru, in the vault, and the account record.</summary>
-    public static async Task<TokenSet> SeedConnectedAsync(AppFactory app, TimeSpan? lifetime = null)
-    {
-        var (access, refresh, expires) = app.Hh.SeedTokens(lifetime);
-        var tokens = new TokenSet(access, refresh, expires, app.Time.GetUtcNow());
-        using var scope = app.Services.CreateScope();
-        var vault = scope.ServiceProvider.GetRequiredService<ITokenVault>();
-        var inner = vault is FlakyVault ? null : vault;
-        if (vault is FlakyVault flaky)
-        {
-            var (fails, all) = (flaky.FailNextWrites, flaky.FailAllWrites);
-            (flaky.FailNextWrites, flaky.FailAllWrites) = (0, false);
-            await flaky.WriteAsync(tokens, CancellationToken.None);
-            (flaky.FailNextWrites, flaky.FailAllWrites) = (fails, all);
-        }
-        else
-        {
-            await inner!.WriteAsync(tokens, CancellationToken.None);
-        }
-
-        await scope.ServiceProvider.GetRequiredService<IStateStore>().UpdateAccountAsync(
-            a => a with { Status = AccountStatus.Connected, DisplayName = "Ivan Petrov", TokenExpiresAt = expires, TokenFingerprint = tokens.Fingerprint },
-            CancellationToken.None);
-        return tokens;
-    }
+    public static Task<TokenSet> SeedConnectedAsync(AppFactory app, TimeSpan? lifetime = null) => app.ConnectAsync(lifetime);
 
     /// <param name="step">Fake time added per pump tick; keep it small when the run waits on real I/O (e.g. SDK retries).</param>
     public static async Task<RunRecord> RunJobAsync(AppFactory app, string trigger = "test", TimeSpan? step = null)
