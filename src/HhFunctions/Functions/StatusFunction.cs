@@ -84,7 +84,7 @@ public sealed class StatusFunction(StatusService status) : IHttpFunction
             AccountStatus.NeedsReconnect => ("bad", "Needs reconnect" + (m.Account is null ? string.Empty : " (" + m.Account + ")")),
             _ => ("warn", "Not connected"),
         };
-        var button = m.AccountStatus == AccountStatus.Connected ? "Reconnect hh.ru" : "Connect hh.ru";
+        var button = m.AccountStatus == AccountStatus.NotConnected ? "Connect hh.ru" : "Reconnect hh.ru";
         sb.Append(CultureInfo.InvariantCulture, $"""
             <h1>HhFunctions</h1>
             <p class="muted">Keeps your hh.ru resumes at the top of recruiters' searches.</p>

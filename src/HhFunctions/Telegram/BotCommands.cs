@@ -344,7 +344,7 @@ public sealed partial class BotCommands(
         var link = await services.GetRequiredService<SetupLinks>().CreateAsync(ct);
         var connected = account.Status == AccountStatus.Connected;
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"🔗 <a href=\"{E(link.AbsoluteUri)}\">{(connected ? "Reconnect hh.ru" : "Connect hh.ru")}</a> — opens hh.ru to approve access. The link works once, for 24 hours.");
+        sb.Append(CultureInfo.InvariantCulture, $"🔗 <a href=\"{E(link.AbsoluteUri)}\">{(account.Status == AccountStatus.NotConnected ? "Connect hh.ru" : "Reconnect hh.ru")}</a> — opens hh.ru to approve access. The link works once, for 24 hours.");
         if (connected)
         {
             sb.Append(CultureInfo.InvariantCulture, $"\nConnected now as {E(account.DisplayName ?? "your hh.ru account")}; reconnecting replaces the stored token.");

@@ -27,10 +27,10 @@ public sealed class StartupValidationTests
     [MemberData(nameof(BrokenSettings))]
     public async Task Start_BrokenSetting_FailsNamingTheSetting(string key, string? value, string expected)
     {
-        var ex = await StartFailsAsync(new Dictionary<string, string?> { [key] = value });
+        var ex = await StartUp.FailsAsync(new Dictionary<string, string?> { [key] = value });
 
         Assert.Contains(expected, ex.ToString(), StringComparison.Ordinal);
-        Assert.Contains(Flatten(ex), e => e is OptionsValidationException or InvalidOperationException);
+        Assert.Contains(StartUp.Flatten(ex), e => e is OptionsValidationException or InvalidOperationException);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class StartupValidationTests
     {
         const string secretish = "secret-value-that-must-not-be-echoed";
 
-        var ex = await StartFailsAsync(new Dictionary<string, string?> { ["Telegram:BotToken"] = secretish });
+        var ex = await StartUp.FailsAsync(new Dictionary<string, string?> { ["Telegram:BotToken"] = secretish });
 
         Assert.DoesNotContain(secretish, ex.ToString(), StringComparison.Ordinal);
     }
@@ -70,64 +70,8 @@ public sealed class StartupValidationTests
     [Fact]
     public async Task Start_KeyVaultUriNotHttps_FailsWithClearMessage()
     {
-        var ex = await StartFailsAsync(new Dictionary<string, string?> { ["KeyVault:Uri"] = "http://vault.example" });
+        var ex = await StartUp.FailsAsync(new Dictionary<string, string?> { ["KeyVault:Uri"] = "http://vault.example" });
 
         Assert.Contains("KeyVault__Uri", ex.ToString(), StringComparison.Ordinal);
-    }
-
-    private static IEnumerable<Exception> Flatten(Exception ex) =>
-        ex is AggregateException agg
-            ? agg.InnerExceptions.SelectMany(Flatten)
-            : ex.InnerException is null ? [ex] : [ex, .. Flatten(ex.InnerException)];
-
-    /// <summary>
-    /// Builds and starts the real app (Program's composition) with these settings over working defaults, and
-    /// returns what start-up threw. Started directly, not through WebApplicationFactory, whose deferred host
-    /// can surface a failed start as an ObjectDisposedException instead of the validation error.
-    /// </summary>
-    private static async Task<Exception> StartFailsAsync(Dictionary<string, string?> settings)
-    {
-        var data = Path.Combine(Path.GetTempPath(), "hhfunctions-tests", Guid.NewGuid().ToString("N"));
-        var values = new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Data:Path"] = data,
-            ["Bump:StandaloneScheduler"] = "false",
-            ["HeadHunter:ClientId"] = "id",
-            ["HeadHunter:ClientSecret"] = "secret",
-            ["Telegram:BotToken"] = "123456789:AAFakeBotTokenForTestsOnly_abcdefghij",
-            ["Telegram:ChatId"] = "42",
-        };
-        foreach (var (key, value) in settings)
-        {
-            values[key] = value;
-        }
-
-        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(new Microsoft.AspNetCore.Builder.WebApplicationOptions { ApplicationName = typeof(Program).Assembly.GetName().Name });
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(values);
-        builder.Logging.ClearProviders();
-        try
-        {
-            builder.AddHhFunctions();
-            await using var app = builder.Build();
-            await app.StartAsync();
-            await app.StopAsync();
-        }
-#pragma warning disable CA1031 // The test is about what start-up throws, whatever it is.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            return ex;
-        }
-        finally
-        {
-            if (Directory.Exists(data))
-            {
-                Directory.Delete(data, recursive: true);
-            }
-        }
-
-        throw new Xunit.Sdk.XunitException("The app started although the settings are broken.");
     }
 }

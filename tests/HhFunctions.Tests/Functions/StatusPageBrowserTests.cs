@@ -81,7 +81,7 @@ public sealed partial class StatusPageBrowserTests(BrowserFixture browser) : ICl
         Assert.Equal(["Senior C# developer", "2026-02-28 12:00", "—", "failed: hh.ru revoked access"], await page.Locator("#resumes tbody tr").Nth(0).Locator("td").AllInnerTextsAsync());
         Assert.Equal(2, await page.Locator("#runs tbody tr").CountAsync());
         var connect = page.Locator("#connect");
-        Assert.Equal("Connect hh.ru", await connect.InnerTextAsync());
+        Assert.Equal("Reconnect hh.ru", await connect.InnerTextAsync());
         var href = await connect.GetAttributeAsync("href");
         Assert.Matches(SetupLinkShape(), href);
         await AssertSetupLinkStartsOAuthAsync(baseUrl, new Uri(href!));
