@@ -12,6 +12,9 @@ namespace HhFunctions.Jobs;
 /// <summary>Turns a run into a Telegram message and decides, by Telegram__Notify, whether to send it.</summary>
 public sealed class RunReporter(ITelegramNotifier telegram, SetupLinks links, IOptions<TelegramOptions> options)
 {
+    /// <summary>The trigger of runs the owner started with the bot's /bump.</summary>
+    public const string OnDemandTrigger = "telegram /bump";
+
     public async Task<bool> ReportAsync(RunRecord run, IReadOnlyList<ResumeState> previous, TokenUnavailableException? tokenProblem, IReadOnlyList<string> notes, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -34,6 +37,11 @@ public sealed class RunReporter(ITelegramNotifier telegram, SetupLinks links, IO
         if (tokenProblem?.NeedsOwner == true)
         {
             return true; // Token trouble is always reported.
+        }
+
+        if (run.Trigger == OnDemandTrigger)
+        {
+            return false; // The bot answers /bump itself; a second message would repeat it.
         }
 
         var hasErrors = run.Status is RunStatus.Failed or RunStatus.PartiallyFailed || tokenProblem is not null || notes.Count > 0;

@@ -51,7 +51,7 @@ public sealed partial class BotCommands(
     /// <summary>How long a /bump answer waits inline before saying "still running" (Telegram wants a quick 200).</summary>
     public static readonly TimeSpan BumpInlineWait = TimeSpan.FromSeconds(10);
 
-    public const string BumpTrigger = "telegram /bump";
+    public const string BumpTrigger = RunReporter.OnDemandTrigger;
 
     public const string HelpText = """
         🤖 <b>HhFunctions bot</b>
