@@ -8,31 +8,12 @@ using Microsoft.Extensions.Time.Testing;
 namespace HhFunctions.Tests.State;
 
 /// <summary>The cross-instance lock on real Table storage (Azurite): exclusive, releasable, taken over only after expiry.</summary>
-public sealed class TableDistributedLockTests
+public sealed class TableDistributedLockTests : DistributedLockContractTests
 {
-    private const string Name = "hh-token-refresh";
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
-
-    private readonly FakeTimeProvider _time = FakeClock.Create();
     private readonly IOptions<StorageOptions> _options = Options.Create(new StorageOptions { ConnectionString = Azurite.ConnectionString, TablePrefix = Azurite.NewPrefix() });
 
     /// <summary>A lock object as one app instance has it (own client, same tables).</summary>
-    private TableDistributedLock Instance() => new(Azurite.CreateClient(), _options, _time);
-
-    [Fact]
-    public async Task TryAcquireAsync_Held_SecondAcquireWithZeroWaitReturnsNull()
-    {
-        // Arrange
-        await using var first = await Instance().TryAcquireAsync(Name, Lease, TimeSpan.Zero, CancellationToken.None);
-
-        // Act
-        var second = await Instance().TryAcquireAsync(Name, Lease, TimeSpan.Zero, CancellationToken.None);
-
-        // Assert
-        Assert.NotNull(first);
-        Assert.Equal(Name, first.Name);
-        Assert.Null(second);
-    }
+    protected override IDistributedLock Instance() => new TableDistributedLock(Azurite.CreateClient(), _options, Time);
 
     [Fact]
     public async Task TryAcquireAsync_OtherName_IsIndependent()
@@ -49,45 +30,12 @@ public sealed class TableDistributedLockTests
     }
 
     [Fact]
-    public async Task TryAcquireAsync_AfterRelease_CanBeRetaken()
-    {
-        // Arrange
-        var first = await Instance().TryAcquireAsync(Name, Lease, TimeSpan.Zero, CancellationToken.None);
-        Assert.NotNull(first);
-        await first.DisposeAsync();
-
-        // Act
-        await using var second = await Instance().TryAcquireAsync(Name, Lease, TimeSpan.Zero, CancellationToken.None);
-
-        // Assert
-        Assert.NotNull(second);
-    }
-
-    [Fact]
-    public async Task TryAcquireAsync_WaitingWhileHolderReleases_GetsTheLock()
-    {
-        // Arrange
-        var first = await Instance().TryAcquireAsync(Name, Lease, TimeSpan.Zero, CancellationToken.None);
-        Assert.NotNull(first);
-        var waiting = Instance().TryAcquireAsync(Name, Lease, TimeSpan.FromSeconds(30), CancellationToken.None);
-
-        // Act
-        await _time.RunAsync(Task.Delay(TimeSpan.FromSeconds(3), _time), TimeSpan.FromMilliseconds(500));
-        Assert.False(waiting.IsCompleted);
-        await first.DisposeAsync();
-        await using var second = await _time.RunAsync(waiting, TimeSpan.FromMilliseconds(500));
-
-        // Assert
-        Assert.NotNull(second);
-    }
-
-    [Fact]
     public async Task TryAcquireAsync_HolderCrashedBeforeLeaseExpiry_StillHeld()
     {
         // Arrange: the holder never disposes its lease.
         var crashed = await Instance().TryAcquireAsync(Name, Lease, TimeSpan.Zero, CancellationToken.None);
         Assert.NotNull(crashed);
-        _time.Advance(Lease - TimeSpan.FromSeconds(1));
+        Time.Advance(Lease - TimeSpan.FromSeconds(1));
 
         // Act
         var second = await Instance().TryAcquireAsync(Name, Lease, TimeSpan.Zero, CancellationToken.None);
@@ -102,7 +50,7 @@ public sealed class TableDistributedLockTests
         // Arrange
         var crashed = await Instance().TryAcquireAsync(Name, Lease, TimeSpan.Zero, CancellationToken.None);
         Assert.NotNull(crashed);
-        _time.Advance(Lease + TimeSpan.FromSeconds(1));
+        Time.Advance(Lease + TimeSpan.FromSeconds(1));
 
         // Act
         await using var second = await Instance().TryAcquireAsync(Name, Lease, TimeSpan.Zero, CancellationToken.None);
@@ -119,7 +67,7 @@ public sealed class TableDistributedLockTests
         // Arrange
         var stale = await Instance().TryAcquireAsync(Name, Lease, TimeSpan.Zero, CancellationToken.None);
         Assert.NotNull(stale);
-        _time.Advance(Lease + TimeSpan.FromSeconds(1));
+        Time.Advance(Lease + TimeSpan.FromSeconds(1));
         var current = await Instance().TryAcquireAsync(Name, Lease, TimeSpan.Zero, CancellationToken.None);
         Assert.NotNull(current);
 
@@ -140,7 +88,7 @@ public sealed class TableDistributedLockTests
         // Arrange
         var crashed = await Instance().TryAcquireAsync(Name, Lease, TimeSpan.Zero, CancellationToken.None);
         Assert.NotNull(crashed);
-        _time.Advance(Lease + TimeSpan.FromSeconds(1));
+        Time.Advance(Lease + TimeSpan.FromSeconds(1));
 
         // Act
         var leases = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Instance().TryAcquireAsync(Name, Lease, TimeSpan.Zero, CancellationToken.None)));
