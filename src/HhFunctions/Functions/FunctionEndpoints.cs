@@ -47,17 +47,22 @@ public static partial class FunctionEndpoints
     {
         var function = Resolve<IHttpFunction>(context, name);
         FunctionResponse response;
-        var bad = ValidateQuery(context.Request);
+        var request = new FunctionRequest(
+            context.Request.Method,
+            new Uri(context.Request.GetEncodedUrlSafe()),
+            context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
+            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            null);
+        var bad = ValidateQuery(context.Request, request);
         if (bad is not null)
         {
             response = bad;
         }
         else
         {
-            string? body;
             try
             {
-                body = await ReadBodyAsync(context.Request);
+                request = request with { Body = await ReadBodyAsync(context.Request) };
             }
             catch (BodyTooLargeException ex)
             {
@@ -66,12 +71,6 @@ public static partial class FunctionEndpoints
                 return;
             }
 
-            var request = new FunctionRequest(
-                context.Request.Method,
-                new Uri(context.Request.GetEncodedUrlSafe()),
-                context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
-                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-                body);
             response = await RunAsync(context, function, request);
         }
 
@@ -163,16 +162,16 @@ public static partial class FunctionEndpoints
             : FunctionResponse.Html(status, HtmlPage.Message(title, detail));
     }
 
-    private static FunctionResponse? ValidateQuery(HttpRequest request)
+    /// <summary>Checks the raw query (length as sent, repeated parameters the dictionary form would hide).</summary>
+    private static FunctionResponse? ValidateQuery(HttpRequest raw, FunctionRequest request)
     {
-        var probe = new FunctionRequest(request.Method, new Uri("http://localhost/"), new Dictionary<string, string>(), request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), null);
-        if (request.QueryString.HasValue && request.QueryString.Value!.Length > InvocationProtocol.MaxQueryLength)
+        if (raw.QueryString.HasValue && raw.QueryString.Value!.Length > InvocationProtocol.MaxQueryLength)
         {
-            return Problem(probe, 414, "Query too long", $"The query string is longer than {InvocationProtocol.MaxQueryLength} characters.");
+            return Problem(request, 414, "Query too long", $"The query string is longer than {InvocationProtocol.MaxQueryLength} characters.");
         }
 
-        var repeated = request.Query.FirstOrDefault(q => q.Value.Count > 1).Key;
-        return repeated is null ? null : Problem(probe, 400, "Repeated parameter", $"The parameter '{WebUtility.HtmlEncode(repeated)}' is given more than once.");
+        var repeated = raw.Query.FirstOrDefault(q => q.Value.Count > 1).Key;
+        return repeated is null ? null : Problem(request, 400, "Repeated parameter", $"The parameter '{repeated}' is given more than once.");
     }
 
     /// <summary>Reads a body of at most <see cref="MaxBodyBytes"/> (Kestrel enforces the same limit on the wire).</summary>

@@ -158,6 +158,19 @@ public sealed class InvocationProtocolTests : IClassFixture<AppFactory>
     }
 
     [Fact]
+    public async Task ForwardedRoute_RepeatedParameterWithMarkup_NamedEncodedOnce()
+    {
+        using var client = _app.CreateClient();
+
+        var response = await client.GetAsync(new Uri("/api/oauth/callback?%3Cb%3E=1&%3Cb%3E=2", UriKind.Relative));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("&#39;&lt;b&gt;&#39; is given more than once", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ForwardedRoute_OversizedQuery_Returns414()
     {
         using var client = _app.CreateClient();
