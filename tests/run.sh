@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the solution, with the real parts they need:
 #   - npm tools from package-lock.json (Azurite),
-#   - Azurite's Table service on 127.0.0.1:10002 (in memory; reused if one already listens there),
+#   - Azurite's Table (127.0.0.1:10002) and Queue (127.0.0.1:10001) services, in memory; each reused if
+#     something already listens on its port,
 #   - Debian's headless Chromium for the browser tests (tests/install-browser.sh, only if missing),
 #   - dotnet test over HhFunctions.sln (unit, app and Azurite-backed tests).
 # Ends with a plain "N passed, N failed" line. Exit code: non-zero on any failure or set-up problem.
@@ -14,38 +15,49 @@ rm -rf "$results" && mkdir -p "$results"
 log() { printf '[tests] %s\n' "$*"; }
 die() { printf '[tests] ERROR: %s\n' "$*" >&2; exit 1; }
 
-if [ ! -x node_modules/.bin/azurite-table ]; then
+if [ ! -x node_modules/.bin/azurite-table ] || [ ! -x node_modules/.bin/azurite-queue ]; then
   log "installing npm tools (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed"
 fi
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-azurite_pid=""
+pids=()
 cleanup() {
-  if [ -n "$azurite_pid" ]; then
-    kill "$azurite_pid" 2>/dev/null || true
-    wait "$azurite_pid" 2>/dev/null || true
-  fi
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
 }
 trap cleanup EXIT
 
-if [ -z "${HH_TEST_TABLES:-}" ]; then
-  if port_open 10002; then
-    log "reusing the Azurite (or Table endpoint) already listening on 127.0.0.1:10002"
-  else
-    log "starting Azurite Table service on 127.0.0.1:10002"
-    node_modules/.bin/azurite-table --tableHost 127.0.0.1 --tablePort 10002 --inMemoryPersistence --skipApiVersionCheck --disableTelemetry \
-      >"$results/azurite.log" 2>&1 &
-    azurite_pid=$!
-    for _ in $(seq 1 100); do
-      port_open 10002 && break
-      kill -0 "$azurite_pid" 2>/dev/null || die "Azurite exited at start; see $results/azurite.log"
-      sleep 0.2
-    done
-    port_open 10002 || die "Azurite did not start listening within 20 s; see $results/azurite.log"
+# start_azurite SERVICE PORT: Azurite's SERVICE (table|queue) on 127.0.0.1:PORT, in memory.
+start_azurite() {
+  local service=$1 port=$2
+  if port_open "$port"; then
+    log "reusing the Azurite $service endpoint already listening on 127.0.0.1:$port"
+    return
   fi
+  log "starting Azurite $service service on 127.0.0.1:$port"
+  "node_modules/.bin/azurite-$service" "--${service}Host" 127.0.0.1 "--${service}Port" "$port" --inMemoryPersistence \
+    --skipApiVersionCheck --disableTelemetry >"$results/azurite-$service.log" 2>&1 &
+  local pid=$!
+  pids+=("$pid")
+  for _ in $(seq 1 100); do
+    port_open "$port" && return
+    kill -0 "$pid" 2>/dev/null || die "Azurite $service exited at start; see $results/azurite-$service.log"
+    sleep 0.2
+  done
+  die "Azurite $service did not start listening on $port within 20 s; see $results/azurite-$service.log"
+}
+
+if [ -z "${HH_TEST_TABLES:-}" ]; then
+  start_azurite table 10002
   export HH_TEST_TABLES="UseDevelopmentStorage=true"
+fi
+if [ -z "${HH_TEST_QUEUES:-}" ]; then
+  start_azurite queue 10001
+  export HH_TEST_QUEUES="UseDevelopmentStorage=true"
 fi
 
 bash tests/install-browser.sh || die "tests/install-browser.sh could not install /usr/bin/chromium"

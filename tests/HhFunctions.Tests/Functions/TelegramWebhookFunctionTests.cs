@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using HhFunctions.Functions;
+using HhFunctions.Web;
 using HhFunctions.Jobs;
 using HhFunctions.State;
 using HhFunctions.Testing;
@@ -187,32 +187,6 @@ public sealed class TelegramWebhookFunctionTests
     }
 
     [Fact]
-    public async Task HandleAsync_HostInvocationPayload_RunsTheSameHandler()
-    {
-        using var app = new AppFactory();
-        var payload = JsonNode.Parse(Payloads.Read("http-invocation.json"))!;
-        var req = payload["Data"]!["req"]!;
-        req["Url"] = "https://hhfunctions.example/api/telegram/webhook";
-        req["Method"] = "POST";
-        req["Query"] = new JsonObject();
-        req["Headers"] = new JsonObject
-        {
-            ["Content-Type"] = new JsonArray("application/json"),
-            [TelegramWebhookFunction.SecretHeader] = new JsonArray(FakeTelegramApi.WebhookSecret),
-        };
-        req["Body"] = FakeTelegramApi.TextUpdate(901, "/help");
-        using var client = app.CreateClient();
-        using var content = new StringContent(payload.ToJsonString(), Encoding.UTF8, "application/json");
-
-        using var response = await client.PostAsync(new Uri("/TelegramWebhook", UriKind.Relative), content);
-
-        response.EnsureSuccessStatusCode();
-        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal(200, doc.RootElement.GetProperty("Outputs").GetProperty("res").GetProperty("statusCode").GetInt32());
-        Assert.Contains("/status", Assert.Single(app.Telegram.Messages).Text, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Status_ConnectedAccount_ShowsAccountTokenAndEachResume()
     {
         using var app = new AppFactory();
@@ -286,28 +260,25 @@ public sealed class TelegramWebhookFunctionTests
     }
 
     [Fact]
-    public async Task Bump_ResumeEligibleInTwoMinutes_AnswersStillRunningThenTheResult()
+    public async Task Bump_ResumeEligibleInTwoMinutes_AnswersAtOnceThenTheResultWhenTheQueuedRunEnds()
     {
         using var app = new AppFactory();
         await app.ConnectAsync();
         var resume = app.Hh.AddResume("r1", "Senior C# developer", nextPublishAt: app.Time.GetUtcNow().AddMinutes(2));
 
-        var post = app.SendTextAsync("/bump");
-        await WaitUntilAsync(() => app.LogsWithId(4004).Count == 1); // the run waits (fake time) for the resume to become eligible
-        await Task.Delay(50);
-        app.Time.Advance(BotCommandsInlineWait + TimeSpan.FromSeconds(1));
-        using var response = await post.WaitAsync(TimeSpan.FromSeconds(30));
+        using var response = await app.SendTextAsync("/bump");
         var afterWebhook = app.SentTexts();
-        app.Time.Advance(TimeSpan.FromMinutes(2));
+        await WaitUntilAsync(() => app.LogsWithId(4004).Count == 1); // the queued run waits (fake time) for the resume to become eligible
+        await Task.Delay(50);
+        app.Time.Advance(TimeSpan.FromMinutes(2) + BumpResumesJob.EligibilityMargin);
         await app.BotIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.StartsWith("⏳ Still raising", Assert.Single(afterWebhook), StringComparison.Ordinal);
+        Assert.StartsWith("⏳ <b>/bump</b>: raising now", Assert.Single(afterWebhook), StringComparison.Ordinal);
         Assert.Single(resume.Raises);
         Assert.StartsWith("✅ <b>/bump</b> finished: 1 raised", app.SentTexts()[^1], StringComparison.Ordinal);
+        Assert.Equal(2, app.SentTexts().Count);
     }
-
-    private static readonly TimeSpan BotCommandsInlineWait = HhFunctions.Telegram.BotCommands.BumpInlineWait;
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
@@ -474,7 +445,7 @@ public sealed class TelegramWebhookFunctionTests
         {
             Content = new StringContent(FakeTelegramApi.TextUpdate(31, "/pause"), Encoding.UTF8, "application/json"),
         };
-        request.Headers.Add(TelegramWebhookFunction.SecretHeader, FakeTelegramApi.WebhookSecret);
+        request.Headers.Add(TelegramWebhookEndpoint.SecretHeader, FakeTelegramApi.WebhookSecret);
 
         using var response = await client.SendAsync(request);
 

@@ -41,7 +41,7 @@ public static class StartUp
         builder.Logging.ClearProviders();
         try
         {
-            builder.AddHhFunctions();
+            HhFunctions.Standalone.StandaloneHost.AddStandaloneHost(builder);
             await using var app = builder.Build();
             await app.StartAsync();
             await app.StopAsync();

@@ -1,6 +1,6 @@
 using System.Text;
-using System.Text.Json;
-using HhFunctions.Functions;
+using HhFunctions.Standalone;
+using HhFunctions.Web;
 using HhFunctions.Telegram;
 using HhFunctions.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +21,7 @@ public static class TelegramTestExtensions
         using var request = new HttpRequestMessage(HttpMethod.Post, WebhookPath) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         if (secret is not null)
         {
-            request.Headers.Add(TelegramWebhookFunction.SecretHeader, secret);
+            request.Headers.Add(TelegramWebhookEndpoint.SecretHeader, secret);
         }
 
         return await client.SendAsync(request);
@@ -39,11 +39,11 @@ public static class TelegramTestExtensions
         return app.Telegram.Messages.Select(m => m.Text).ToList();
     }
 
-    /// <summary>Waits for /bump runs the bot started in the background.</summary>
+    /// <summary>Waits for the on-demand runs queued so far (the bot's /bump, the status page's "Raise now").</summary>
     public static Task BotIdleAsync(this AppFactory app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        return app.Services.GetRequiredService<BotCommands>().WhenIdleAsync();
+        return app.Services.GetRequiredService<InProcessBumpRequests>().WhenIdleAsync();
     }
 
     public static IReadOnlyList<FakeLogRecord> LogsWithId(this AppFactory app, int eventId)
@@ -75,15 +75,17 @@ public static class TelegramTestExtensions
         }
     }
 
-    /// <summary>The timer invocation the Functions host sends, as the host sends it.</summary>
-    public static async Task<string> InvokeTimerAsync(this AppFactory app)
+    /// <summary>
+    /// The BumpResumes timer function as the Functions host calls it (its class, with the app's services and a
+    /// TimerInfo), answered with the run it recorded as "Status: summary".
+    /// </summary>
+    public static async Task<string> InvokeTimerAsync(this AppFactory app, bool pastDue = false)
     {
         ArgumentNullException.ThrowIfNull(app);
-        using var client = app.CreateClient();
-        using var content = new StringContent(Payloads.Read("timer-invocation.json"), Encoding.UTF8, "application/json");
-        using var response = await client.PostAsync(new Uri("/BumpResumes", UriKind.Relative), content);
-        response.EnsureSuccessStatusCode();
-        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return doc.RootElement.GetProperty("ReturnValue").GetString()!;
+        await using var scope = app.Services.CreateAsyncScope();
+        var function = ActivatorUtilities.CreateInstance<HhFunctions.Functions.BumpResumesFunction>(scope.ServiceProvider);
+        await function.Run(new Microsoft.Azure.Functions.Worker.TimerInfo { IsPastDue = pastDue }, CancellationToken.None);
+        var run = (await scope.ServiceProvider.GetRequiredService<HhFunctions.State.IStateStore>().GetRecentRunsAsync(1, CancellationToken.None))[0];
+        return $"{run.Status}: {run.Summary}";
     }
 }

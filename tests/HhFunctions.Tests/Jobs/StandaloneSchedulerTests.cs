@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using HhFunctions.Jobs;
+using HhFunctions.Standalone;
 using HhFunctions.State;
 using HhFunctions.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;

@@ -1,4 +1,4 @@
-using HhFunctions.Functions;
+using HhFunctions.Web;
 using HhFunctions.State;
 using HhFunctions.Telegram;
 using HhFunctions.Testing;

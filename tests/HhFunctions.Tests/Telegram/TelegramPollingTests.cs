@@ -170,14 +170,6 @@ public sealed class TelegramPollingTests
         Assert.Empty(app.Telegram.Calls);
     }
 
-    [Fact]
-    public void AddTelegram_UnderFunctionsHost_DoesNotPoll()
-    {
-        using var app = PollingApp(new() { [HhFunctionsBuilder.HostPortVariable] = "7777" });
-
-        Assert.False(Polls(app));
-    }
-
     [Theory]
     [InlineData(1, 5)]
     [InlineData(2, 10)]

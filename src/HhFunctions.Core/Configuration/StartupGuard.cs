@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Options;
+
+namespace HhFunctions.Configuration;
+
+/// <summary>A setting that cannot work; the message names the setting and what is wrong (never a secret's value).</summary>
+public sealed class InvalidConfigurationException : Exception
+{
+    public InvalidConfigurationException()
+    {
+    }
+
+    public InvalidConfigurationException(string message)
+        : base(message)
+    {
+    }
+
+    public InvalidConfigurationException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// Both hosts' outermost frame: invalid configuration ends the process with exit code 2 and one clear message
+/// on standard error (the setting and what is wrong), not a stack trace and an abort signal.
+/// </summary>
+public static class StartupGuard
+{
+    public const int InvalidConfigurationExitCode = 2;
+
+    public static async Task<int> RunAsync(Func<Task> run, TextWriter? error = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        error ??= Console.Error;
+        try
+        {
+            await run();
+            return 0;
+        }
+        catch (Exception ex) when (Describe(ex) is { } message)
+        {
+            await error.WriteLineAsync("HhFunctions cannot start: invalid configuration. " + message);
+            return InvalidConfigurationExitCode;
+        }
+    }
+
+    /// <summary>The one-line message for a configuration failure anywhere in <paramref name="ex"/>, or null for other failures.</summary>
+    public static string? Describe(Exception ex)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        var failures = Flatten(ex)
+            .SelectMany(e => e switch
+            {
+                OptionsValidationException o => o.Failures,
+                InvalidConfigurationException c => [c.Message],
+                _ => [],
+            })
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        return failures.Count == 0 ? null : string.Join(" ", failures.Select(f => f.TrimEnd('.') + "."));
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception ex) =>
+        ex is AggregateException agg
+            ? agg.InnerExceptions.SelectMany(Flatten)
+            : ex.InnerException is null ? [ex] : [ex, .. Flatten(ex.InnerException)];
+}

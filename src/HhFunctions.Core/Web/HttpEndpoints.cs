@@ -1,0 +1,178 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using HhFunctions.OAuth;
+using HhFunctions.Pages;
+using HhFunctions.State;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace HhFunctions.Web;
+
+/// <summary>
+/// What every HTTP endpoint shares, whichever host calls it (the Functions worker's [HttpTrigger] methods or
+/// the standalone host's routes): query and body limits, answers as HTML for browsers or problem+json for
+/// API callers, "Cache-Control: no-store", and storage or configuration trouble turned into a 503 page.
+/// </summary>
+public static partial class HttpEndpoints
+{
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    public const int MaxQueryLength = 4096;
+
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    /// <summary>Runs one endpoint's handler with the shared checks around it.</summary>
+    public static async Task<IResult> RunAsync(HttpRequest request, string function, Func<HttpRequest, CancellationToken, Task<IResult>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(handler);
+        request.HttpContext.Response.Headers.CacheControl = "no-store";
+        if (ValidateQuery(request) is { } bad)
+        {
+            return bad;
+        }
+
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return Results.Text($"The request body is larger than {MaxBodyBytes} bytes.", "text/plain; charset=utf-8", Encoding.UTF8, StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var ct = request.HttpContext.RequestAborted;
+        try
+        {
+            return await handler(request, ct);
+        }
+        catch (BodyTooLargeException ex)
+        {
+            return Results.Text(ex.Message, "text/plain; charset=utf-8", Encoding.UTF8, StatusCodes.Status413PayloadTooLarge);
+        }
+        catch (StateStoreException ex)
+        {
+            Log.StateUnavailable(Logger(request), function, ex.Message);
+            return Problem(request, 503, "State storage unavailable", ex.Message + " Nothing was changed; try again in a minute.");
+        }
+        catch (OAuthConfigurationException ex)
+        {
+            return Problem(request, 503, "Not configured", ex.Message);
+        }
+    }
+
+    public static bool Accepts(this HttpRequest request, string mediaType)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Headers.Accept.ToString().Contains(mediaType, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A JSON caller (Accept names JSON, not HTML)?</summary>
+    public static bool WantsJson(this HttpRequest request) => request.Accepts("application/json") && !request.Accepts("text/html");
+
+    /// <summary>An error as an HTML page for browsers or an RFC 9457 problem+json body for API callers.</summary>
+    public static IResult Problem(HttpRequest request, int status, string title, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.WantsJson()
+            ? Results.Text(JsonSerializer.Serialize(new { type = "about:blank", title, status, detail }, JsonOptions), "application/problem+json; charset=utf-8", Encoding.UTF8, status)
+            : Html(status, HtmlPage.Message(title, detail));
+    }
+
+    public static IResult Html(int status, string html) => Results.Text(html, "text/html; charset=utf-8", Encoding.UTF8, status);
+
+    public static IResult Json<T>(int status, T value) => Results.Text(JsonSerializer.Serialize(value, JsonOptions), "application/json; charset=utf-8", Encoding.UTF8, status);
+
+    public static IResult Text(int status, string body) => Results.Text(body, "text/plain; charset=utf-8", Encoding.UTF8, status);
+
+    /// <summary>A 302 to <paramref name="location"/> (absolute), with a short text body for clients that show it.</summary>
+    public static IResult Redirect(Uri location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        return new RedirectResult(location);
+    }
+
+    /// <summary>The body as text, at most <see cref="MaxBodyBytes"/> (more: <see cref="BodyTooLargeException"/>, answered 413).</summary>
+    public static async Task<string?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            throw new BodyTooLargeException();
+        }
+
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var buffer = new char[16 * 1024];
+        var body = new StringBuilder();
+        int read;
+        while ((read = await reader.ReadAsync(buffer.AsMemory(), ct)) > 0)
+        {
+            body.Append(buffer, 0, read);
+            if (body.Length > MaxBodyBytes)
+            {
+                throw new BodyTooLargeException();
+            }
+        }
+
+        return body.Length == 0 ? null : body.ToString();
+    }
+
+    /// <summary>The query parameter, or null when absent (a repeated one was already refused by <see cref="RunAsync"/>).</summary>
+    public static string? QueryValue(this HttpRequest request, string name)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Query.TryGetValue(name, out var v) && v.Count > 0 ? v[0] : null;
+    }
+
+    /// <summary>Checks the raw query (length as sent, repeated parameters a dictionary would hide).</summary>
+    private static IResult? ValidateQuery(HttpRequest request)
+    {
+        if (request.QueryString.HasValue && request.QueryString.Value!.Length > MaxQueryLength)
+        {
+            return Problem(request, 414, "Query too long", $"The query string is longer than {MaxQueryLength} characters.");
+        }
+
+        var repeated = request.Query.FirstOrDefault(q => q.Value.Count > 1).Key;
+        return repeated is null ? null : Problem(request, 400, "Repeated parameter", $"The parameter '{repeated}' is given more than once.");
+    }
+
+    private static ILogger Logger(HttpRequest request) =>
+        request.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HttpEndpoints).FullName!);
+
+    private sealed class RedirectResult(Uri location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status302Found;
+            httpContext.Response.Headers.Location = location.AbsoluteUri;
+            httpContext.Response.ContentType = "text/plain; charset=utf-8";
+            return httpContext.Response.WriteAsync("Redirecting to " + location.AbsoluteUri, httpContext.RequestAborted);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(6002, LogLevel.Warning, "{Function}: state storage unavailable: {Reason}")]
+        public static partial void StateUnavailable(ILogger logger, string function, string reason);
+    }
+}
+
+/// <summary>A request body over <see cref="HttpEndpoints.MaxBodyBytes"/>.</summary>
+public sealed class BodyTooLargeException : Exception
+{
+    public BodyTooLargeException()
+        : base($"The request body is larger than {HttpEndpoints.MaxBodyBytes} bytes.")
+    {
+    }
+
+    public BodyTooLargeException(string message)
+        : base(message)
+    {
+    }
+
+    public BodyTooLargeException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,23 @@
+namespace HhFunctions.Web;
+
+/// <summary>
+/// Every function's name and route (without the host's "api/" prefix). The Functions worker's attributes and
+/// the standalone host's route table both read them, so the two hosts cannot drift apart.
+/// </summary>
+public static class Routes
+{
+    public const string Prefix = "api";
+
+    public const string OAuthStart = "oauth/start";
+    public const string OAuthLink = "oauth/link";
+    public const string OAuthCallback = "oauth/callback";
+    public const string Status = "status";
+    public const string TelegramWebhook = "telegram/webhook";
+}
+
+/// <summary>Names of the queues the app uses (Azure Storage queues in Azure, in-process queues standalone).</summary>
+public static class QueueNames
+{
+    /// <summary>On-demand bump runs (the bot's /bump, the status page's "Raise now").</summary>
+    public const string BumpRequests = "hh-bump-requests";
+}

@@ -1,0 +1,30 @@
+using HhFunctions.Jobs;
+using HhFunctions.Web;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace HhFunctions.Functions;
+
+/// <summary>The bump runs: on the schedule, and on demand from the queue. The logic is in <see cref="BumpResumesJob"/>.</summary>
+public sealed partial class BumpResumesFunction(BumpResumesJob job, BumpRequestHandler onDemand, ILogger<BumpResumesFunction> logger)
+{
+    /// <summary>Timer trigger on the app setting Bump__Schedule (default "0 1 */4 * * *").</summary>
+    [Function("BumpResumes")]
+    public async Task Run([TimerTrigger("%Bump__Schedule%")] TimerInfo timer, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(timer);
+        var run = await job.RunAsync(timer.IsPastDue ? "timer (past due)" : "timer", ct);
+        Log.RunEnded(logger, run.Status.ToString(), run.Summary);
+    }
+
+    /// <summary>An on-demand run (/bump, the status page's "Raise now"), one queue message each.</summary>
+    [Function("BumpOnDemand")]
+    public async Task OnDemand([QueueTrigger(QueueNames.BumpRequests, Connection = FunctionsHost.StorageConnection)] string message, CancellationToken ct) =>
+        await onDemand.HandleAsync(BumpRequest.Parse(message), ct);
+
+    private static partial class Log
+    {
+        [LoggerMessage(5301, LogLevel.Information, "BumpResumes: {Status}: {Summary}")]
+        public static partial void RunEnded(ILogger logger, string status, string summary);
+    }
+}

@@ -1,0 +1,38 @@
+using HhFunctions.Web;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace HhFunctions.Functions;
+
+/// <summary>OAuth set-up: the logic is in <see cref="OAuthEndpoints"/>.</summary>
+public sealed class OAuthFunctions(OAuthEndpoints endpoints)
+{
+    [Function("OAuthStart")]
+    public Task<IActionResult> Start([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.OAuthStart)] HttpRequest req) =>
+        FunctionsHost.RunAsync(req, "OAuthStart", endpoints.StartAsync);
+
+    [Function("OAuthLink")]
+    public Task<IActionResult> Link([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OAuthLink)] HttpRequest req) =>
+        FunctionsHost.RunAsync(req, "OAuthLink", endpoints.LinkAsync);
+
+    [Function("OAuthCallback")]
+    public Task<IActionResult> Callback([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OAuthCallback)] HttpRequest req) =>
+        FunctionsHost.RunAsync(req, "OAuthCallback", endpoints.CallbackAsync);
+}
+
+/// <summary>The status page and its forms: the logic is in <see cref="StatusEndpoint"/>.</summary>
+public sealed class StatusFunction(StatusEndpoint endpoint)
+{
+    [Function("Status")]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = Routes.Status)] HttpRequest req) =>
+        FunctionsHost.RunAsync(req, "Status", HttpMethods.IsPost(req.Method) ? endpoint.PostAsync : endpoint.GetAsync);
+}
+
+/// <summary>Telegram's webhook (anonymous; the secret header authenticates it): the logic is in <see cref="TelegramWebhookEndpoint"/>.</summary>
+public sealed class TelegramWebhookFunction(TelegramWebhookEndpoint endpoint)
+{
+    [Function("TelegramWebhook")]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.TelegramWebhook)] HttpRequest req) =>
+        FunctionsHost.RunAsync(req, "TelegramWebhook", endpoint.PostAsync);
+}

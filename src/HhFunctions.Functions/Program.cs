@@ -1,0 +1,18 @@
+using HhFunctions.Configuration;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+
+namespace HhFunctions.Functions;
+
+/// <summary>The worker process the Functions host starts (FUNCTIONS_WORKER_RUNTIME=dotnet-isolated).</summary>
+public static class Program
+{
+    public static Task<int> Main(string[] args) => StartupGuard.RunAsync(async () =>
+    {
+        var builder = FunctionsApplication.CreateBuilder(args);
+        builder.ConfigureFunctionsWebApplication();
+        builder.AddFunctionsHost();
+        using var host = builder.Build();
+        await host.RunAsync();
+    });
+}

@@ -1,0 +1,81 @@
+using HhFunctions.Jobs;
+using HhFunctions.Telegram;
+using HhFunctions.Web;
+
+namespace HhFunctions.Standalone;
+
+/// <summary>
+/// The standalone host's composition: HhFunctions.Core's services, the routes the Functions host would own
+/// (same names, same "/api/..." paths), and what the Functions platform would otherwise provide: a scheduler,
+/// Telegram long polling and an in-process queue. Listens on localhost only unless --urls / ASPNETCORE_URLS say otherwise.
+/// </summary>
+public static class StandaloneHost
+{
+    public static WebApplicationBuilder AddStandaloneHost(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddHhFunctions(AppHost.Standalone);
+        QuietLogging(builder.Logging);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = HttpEndpoints.MaxBodyBytes;
+            k.Limits.MaxRequestLineSize = 16 * 1024;
+        });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            // Localhost only, so the unauthenticated setup and status pages are not exposed.
+            builder.WebHost.UseUrls($"http://localhost:{HhFunctionsBuilder.StandalonePort}");
+        }
+
+        builder.Services.AddSingleton<InProcessBumpRequests>();
+        builder.Services.AddSingleton<IBumpRequests>(sp => sp.GetRequiredService<InProcessBumpRequests>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<InProcessBumpRequests>());
+
+        var bump = builder.Configuration.GetSection(BumpOptions.SectionName).Get<BumpOptions>() ?? new BumpOptions();
+        if (bump.StandaloneScheduler)
+        {
+            builder.Services.AddHostedService<StandaloneScheduler>();
+        }
+
+        // Bot commands arrive by long polling (in Azure, Telegram calls the TelegramWebhook function).
+        var telegram = builder.Configuration.GetSection(TelegramOptions.SectionName).Get<TelegramOptions>() ?? new TelegramOptions();
+        if (telegram.Polling && telegram.IsConfigured)
+        {
+            builder.Services.AddHttpClient(TelegramPolling.HttpClientName).RemoveAllLoggers();
+            builder.Services.AddHostedService<TelegramPolling>();
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Request URLs carry OAuth codes, states and setup-link values: ASP.NET Core's request logging stays at
+    /// Warning in code, whatever the working directory (appsettings.json may not be found) or log settings.
+    /// </summary>
+    public static void QuietLogging(ILoggingBuilder logging)
+    {
+        ArgumentNullException.ThrowIfNull(logging);
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        logging.AddFilter("Polly", LogLevel.Warning);
+    }
+
+    public static IEndpointRouteBuilder MapStandaloneRoutes(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        Map<OAuthEndpoints>(app, "OAuthStart", Routes.OAuthStart, ["GET"], (e, r, ct) => e.StartAsync(r, ct));
+        Map<OAuthEndpoints>(app, "OAuthLink", Routes.OAuthLink, ["GET"], (e, r, ct) => e.LinkAsync(r, ct));
+        Map<OAuthEndpoints>(app, "OAuthCallback", Routes.OAuthCallback, ["GET"], (e, r, ct) => e.CallbackAsync(r, ct));
+        Map<StatusEndpoint>(app, "Status", Routes.Status, ["GET"], (e, r, ct) => e.GetAsync(r, ct));
+        Map<StatusEndpoint>(app, "StatusPost", Routes.Status, ["POST"], (e, r, ct) => e.PostAsync(r, ct));
+        Map<TelegramWebhookEndpoint>(app, "TelegramWebhook", Routes.TelegramWebhook, ["POST"], (e, r, ct) => e.PostAsync(r, ct));
+        app.MapGet("/", () => Results.Redirect("/" + Routes.Prefix + "/" + Routes.Status));
+        return app;
+    }
+
+    private static void Map<T>(IEndpointRouteBuilder app, string name, string route, string[] methods, Func<T, HttpRequest, CancellationToken, Task<IResult>> handle)
+        where T : notnull =>
+        app.MapMethods("/" + Routes.Prefix + "/" + route, methods, (HttpRequest request) =>
+                HttpEndpoints.RunAsync(request, name, (r, ct) => handle(r.HttpContext.RequestServices.GetRequiredService<T>(), r, ct)))
+            .WithName(name);
+}
