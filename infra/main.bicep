@@ -3,22 +3,26 @@
 //   az deployment group create --resource-group <rg> --parameters infra/main.bicepparam
 //
 // Hosting plan: Flex Consumption (FC1, Linux). Why not Linux Consumption (Y1)?
-//  - The app is an Azure Functions *custom handler*: a self-contained linux-x64 executable started by the
-//    Functions host. Flex Consumption runs custom handlers (functionAppConfig.runtime name 'custom',
-//    version '1.0'; FUNCTIONS_WORKER_RUNTIME is derived from it and must not be set as an app setting).
+//  - The app is a .NET 10 Azure Functions *isolated worker* app (src/HhFunctions.Functions, deployed as its
+//    framework-dependent `dotnet publish` output). Flex Consumption runs it with functionAppConfig.runtime
+//    name 'dotnet-isolated', version '10.0'. FUNCTIONS_WORKER_RUNTIME is derived from that block: Flex
+//    rejects it (and FUNCTIONS_EXTENSION_VERSION) as an app setting, so neither is set below.
+//  - Linux Consumption (Y1) gets no new language versions after 30 September 2025 (so no .NET 10) and is
+//    retired on 30 September 2028; its zip deployment also needs a connection string with the account key
+//    (WEBSITE_RUN_FROM_PACKAGE / Azure Files content share).
 //  - Flex deploys a zip through one path (OneDeploy into a blob container, read with the app's managed
-//    identity), so `az functionapp deployment source config-zip` works without any storage key, and the
-//    storage account can forbid shared-key access altogether.
-//  - Linux Consumption (Y1) is being retired (30 September 2028) and its zip deployment needs a
-//    connection string with the account key (WEBSITE_RUN_FROM_PACKAGE / Azure Files content share).
+//    identity), so Azure/functions-action or `az functionapp deployment source config-zip` works without any
+//    storage key, and the storage account can forbid shared-key access altogether.
 //  - Cost is still pay-per-execution: no always-ready instances are configured.
 //
 // Identity: the function app's system-assigned managed identity reaches every other resource through
 // Azure RBAC; no connection string or key is stored anywhere:
 //  - host storage:   AzureWebJobsStorage__accountName (identity-based; the Flex Consumption default)
-//                    + Storage Blob Data Owner (the role the Functions host needs for its blobs and the
-//                    deployment package container). No queue or table role for the host: HhFunctions
-//                    has only HTTP and timer triggers.
+//                    + Storage Blob Data Owner (the host's blobs: keys, timer schedule monitor, locks; and
+//                    the deployment package container).
+//  - queues:         Storage Queue Data Contributor. The host's queue trigger (BumpOnDemand, queue
+//                    hh-bump-requests, connection AzureWebJobsStorage) reads, deletes and poisons messages;
+//                    the app itself enqueues on-demand runs through Storage__QueueServiceUri.
 //  - app tables:     Storage__TableServiceUri + Storage Table Data Contributor.
 //  - secrets/tokens: KeyVault__Uri + Key Vault Secrets Officer (the app reads every secret as
 //                    configuration and writes the hh.ru token pair as the secret 'hh-oauth-token').
@@ -94,6 +98,9 @@ param telegramNotify string = ''
 @description('Bump__Schedule: six-field NCRONTAB (seconds first), UTC. The timer binding reads %Bump__Schedule%, so it is always set. Empty: every 4 hours at minute 1.')
 param bumpSchedule string = ''
 
+@description('Search__Schedule: six-field NCRONTAB (seconds first), UTC, of the vacancy watch (WatchVacancies). Its timer binding reads %Search__Schedule%, so it is always set. Empty: every 30 minutes.')
+param searchSchedule string = ''
+
 @description('Bump__ResumeIds: comma-separated resume ids to raise. Empty: every resume of the account.')
 param bumpResumeIds string = ''
 
@@ -123,10 +130,12 @@ var logAnalyticsName = 'log-${functionAppName}'
 var appInsightsName = 'appi-${functionAppName}'
 var deploymentContainerName = 'app-package'
 var effectiveSchedule = empty(bumpSchedule) ? '0 1 */4 * * *' : bumpSchedule
+var effectiveSearchSchedule = empty(searchSchedule) ? '0 */30 * * * *' : searchSchedule
 
 // Built-in role definition ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
@@ -162,7 +171,7 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
-// ---- storage: Functions host (blobs), deployment package (blob container), app state (tables) ----
+// ---- storage: Functions host (blobs, queue trigger), deployment package (blob container), app state (tables, queues) ----
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
   name: storageAccountName
@@ -291,8 +300,8 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
     }
     functionAppConfig: {
       runtime: {
-        name: 'custom' // custom handler: host.json customHandler.defaultExecutablePath = HhFunctions
-        version: '1.0'
+        name: 'dotnet-isolated' // src/HhFunctions.Functions: the isolated worker (Microsoft.Azure.Functions.Worker)
+        version: '10.0'
       }
       deployment: {
         storage: {
@@ -344,6 +353,17 @@ resource hostStorageRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
   }
 }
 
+resource queueRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, functionApp.id, roles.storageQueueDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+    description: 'On-demand runs: the app enqueues (Storage__QueueServiceUri), the host\'s queue trigger reads (AzureWebJobsStorage).'
+  }
+}
+
 resource tableRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, functionApp.id, roles.storageTableDataContributor)
   scope: storage
@@ -380,6 +400,8 @@ resource telemetryRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 // ---- app settings ----
 // Only non-empty values are written: an empty string would not mean "unset" to the app (an empty URL or
 // TimeSpan fails its start-up validation). This resource replaces the whole set on every deployment.
+// FUNCTIONS_WORKER_RUNTIME (dotnet-isolated) and FUNCTIONS_EXTENSION_VERSION are NOT app settings on Flex
+// Consumption: functionAppConfig.runtime above sets them, and ARM rejects a site that sets them here.
 
 var baseSettings = {
   AzureWebJobsStorage__accountName: storage.name
@@ -387,8 +409,10 @@ var baseSettings = {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
   KeyVault__Uri: vault.properties.vaultUri
   Storage__TableServiceUri: storage.properties.primaryEndpoints.table
+  Storage__QueueServiceUri: storage.properties.primaryEndpoints.queue
   Storage__TablePrefix: tablePrefix
   Bump__Schedule: effectiveSchedule
+  Search__Schedule: effectiveSearchSchedule
   Data__Path: dataPath
 }
 
@@ -410,6 +434,7 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
   // Settings land after the roles and secrets exist, so the app's first start can read the vault and storage.
   dependsOn: [
     hostStorageRole
+    queueRole
     tableRole
     vaultRole
     telemetryRole

@@ -28,4 +28,7 @@ param bumpSchedule = readEnvironmentVariable('BUMP_SCHEDULE', '')
 param bumpResumeIds = readEnvironmentVariable('BUMP_RESUME_IDS', '')
 param bumpMaxWait = readEnvironmentVariable('BUMP_MAX_WAIT', '')
 
+// Vacancy watch (timer WatchVacancies)
+param searchSchedule = readEnvironmentVariable('SEARCH_SCHEDULE', '')
+
 param publicBaseUrl = readEnvironmentVariable('APP_PUBLIC_BASE_URL', '')

@@ -79,12 +79,38 @@ check_bicep "bicep build-params infra/main.bicepparam" \
   env -u HH_CLIENT_SECRET -u TELEGRAM_BOT_TOKEN -u TELEGRAM_WEBHOOK_SECRET \
   "$bicep" build-params infra/main.bicepparam --stdout
 
-# The timer binding reads %Bump__Schedule%: the template must always set it.
-node -e '
+# What the isolated worker app needs from the template (see the header of infra/main.bicep):
+#  - the Flex runtime block names dotnet-isolated 10.0 (FUNCTIONS_WORKER_RUNTIME is derived from it, and Flex
+#    rejects it, like FUNCTIONS_EXTENSION_VERSION, as an app setting);
+#  - the timer bindings read %Bump__Schedule% and %Search__Schedule%: both are always set;
+#  - on-demand runs go through a storage queue: Storage__QueueServiceUri is set and the app's identity holds
+#    Storage Queue Data Contributor (974c5e8b-45b9-4653-ba55-5f855dd0fb88).
+template_problems=$(node -e '
   const t = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const problems = [];
   const settings = t.resources.filter(r => r.type === "Microsoft.Web/sites/config" && r.name.includes("appsettings"));
-  process.exit(settings.some(r => JSON.stringify(r.properties).includes("Bump__Schedule")) ? 0 : 1);
-' "$work/main.json" || fail "infra/main.bicep does not set the Bump__Schedule app setting"
+  const settingsText = JSON.stringify(settings.map(r => r.properties));
+  for (const name of ["Bump__Schedule", "Search__Schedule", "Storage__QueueServiceUri", "AzureWebJobsStorage__accountName"]) {
+    if (!settingsText.includes(name)) problems.push(`the app settings do not set ${name}`);
+  }
+  for (const name of ["FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION"]) {
+    if (settingsText.includes(name)) problems.push(`the app settings set ${name}: Flex Consumption rejects it (functionAppConfig.runtime sets it)`);
+  }
+  const sites = t.resources.filter(r => r.type === "Microsoft.Web/sites");
+  const runtime = sites.map(r => r.properties?.functionAppConfig?.runtime).find(x => x);
+  if (!runtime || runtime.name !== "dotnet-isolated" || runtime.version !== "10.0") {
+    problems.push(`functionAppConfig.runtime is ${JSON.stringify(runtime)}, expected {"name":"dotnet-isolated","version":"10.0"}`);
+  }
+  // Role ids sit in the roles variable; an assignment names them as variables('roles').<key> (or inline).
+  const queueRole = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
+  const keys = Object.entries(t.variables?.roles ?? {}).filter(([, v]) => v === queueRole).map(([k]) => `.${k})`);
+  const queueAssignments = t.resources.filter(r => r.type === "Microsoft.Authorization/roleAssignments"
+    && [queueRole, ...keys].some(k => String(r.properties?.roleDefinitionId).includes(k))
+    && String(r.scope).includes("Microsoft.Storage/storageAccounts"));
+  if (queueAssignments.length === 0) problems.push("no Storage Queue Data Contributor role assignment on the storage account");
+  console.log(problems.join("\n"));
+' "$work/main.json") || fail "could not inspect the compiled infra/main.bicep"
+[[ -z "$template_problems" ]] || fail "infra/main.bicep: $template_problems"
 
 # ---- 3. GitHub workflows ----
 validator="$root/node_modules/.bin/action-validator"
