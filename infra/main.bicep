@@ -22,7 +22,7 @@
 //                    the deployment package container).
 //  - queues:         Storage Queue Data Contributor. The host's queue trigger (BumpOnDemand, queue
 //                    hh-bump-requests, connection AzureWebJobsStorage) reads, deletes and poisons messages;
-//                    the app itself enqueues on-demand runs through Storage__QueueServiceUri.
+//                    the app itself enqueues on-demand runs into the same account (AzureWebJobsStorage).
 //  - app tables:     Storage__TableServiceUri + Storage Table Data Contributor.
 //  - secrets/tokens: KeyVault__Uri + Key Vault Secrets Officer (the app reads every secret as
 //                    configuration and writes the hh.ru token pair as the secret 'hh-oauth-token').
@@ -360,7 +360,7 @@ resource queueRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
     principalId: functionApp.identity.principalId
     principalType: 'ServicePrincipal'
-    description: 'On-demand runs: the app enqueues (Storage__QueueServiceUri), the host\'s queue trigger reads (AzureWebJobsStorage).'
+    description: 'On-demand runs: the app enqueues (AzureWebJobsStorage), the host\'s queue trigger reads (AzureWebJobsStorage).'
   }
 }
 
@@ -409,7 +409,6 @@ var baseSettings = {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
   KeyVault__Uri: vault.properties.vaultUri
   Storage__TableServiceUri: storage.properties.primaryEndpoints.table
-  Storage__QueueServiceUri: storage.properties.primaryEndpoints.queue
   Storage__TablePrefix: tablePrefix
   Bump__Schedule: effectiveSchedule
   Search__Schedule: effectiveSearchSchedule

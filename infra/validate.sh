@@ -83,14 +83,14 @@ check_bicep "bicep build-params infra/main.bicepparam" \
 #  - the Flex runtime block names dotnet-isolated 10.0 (FUNCTIONS_WORKER_RUNTIME is derived from it, and Flex
 #    rejects it, like FUNCTIONS_EXTENSION_VERSION, as an app setting);
 #  - the timer bindings read %Bump__Schedule% and %Search__Schedule%: both are always set;
-#  - on-demand runs go through a storage queue: Storage__QueueServiceUri is set and the app's identity holds
+#  - on-demand runs go through a storage queue: AzureWebJobsStorage__accountName is set and the app's identity holds
 #    Storage Queue Data Contributor (974c5e8b-45b9-4653-ba55-5f855dd0fb88).
 template_problems=$(node -e '
   const t = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const problems = [];
   const settings = t.resources.filter(r => r.type === "Microsoft.Web/sites/config" && r.name.includes("appsettings"));
   const settingsText = JSON.stringify(settings.map(r => r.properties));
-  for (const name of ["Bump__Schedule", "Search__Schedule", "Storage__QueueServiceUri", "AzureWebJobsStorage__accountName"]) {
+  for (const name of ["Bump__Schedule", "Search__Schedule", "AzureWebJobsStorage__accountName"]) {
     if (!settingsText.includes(name)) problems.push(`the app settings do not set ${name}`);
   }
   for (const name of ["FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION"]) {

@@ -1,26 +1,30 @@
 #!/usr/bin/env bash
-# Publishes the custom-handler package exactly as it is deployed and checks its layout:
-#   artifacts/package/  host.json, HhFunctions (self-contained linux-x64 executable), <Function>/function.json
+# Publishes the Functions app exactly as it is deployed (framework-dependent isolated worker) and checks the
+# layout the Functions host expects:
+#   artifacts/functions/  host.json, functions.metadata, worker.config.json, extensions.json, HhFunctions.Functions.dll
 #   artifacts/hhfunctions.zip  the same folder zipped, ready for zip deploy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=artifacts/package
+out=artifacts/functions
 rm -rf "$out" artifacts/hhfunctions.zip
-dotnet publish src/HhFunctions/HhFunctions.csproj -c Release -r linux-x64 --self-contained true -o "$out" -p:UseAppHost=true --nologo -v quiet
+dotnet publish src/HhFunctions.Functions/HhFunctions.Functions.csproj -c Release -o "$out" --nologo -v quiet
 
 fail() { echo "[package] ERROR: $*" >&2; exit 1; }
-[ -f "$out/host.json" ] || fail "host.json is not at the package root"
-[ -x "$out/HhFunctions" ] || fail "the executable HhFunctions is missing or not executable"
-head -c 4 "$out/HhFunctions" | grep -q $'\x7fELF' || fail "HhFunctions is not a Linux ELF executable"
-exe=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["customHandler"]["description"]["defaultExecutablePath"])' "$out/host.json")
-[ "$exe" = "HhFunctions" ] || fail "host.json points at '$exe', not the published executable"
-[ -f "$out/libcoreclr.so" ] || fail "the package is not self-contained (libcoreclr.so missing)"
-count=0
-for dir in src/HhFunctions/functions/*/; do
-  name=$(basename "$dir")
-  [ -f "$out/$name/function.json" ] || fail "$name/function.json is not in the package"
-  count=$((count + 1))
+for f in host.json functions.metadata worker.config.json extensions.json HhFunctions.Functions.dll HhFunctions.Core.dll; do
+  [ -f "$out/$f" ] || fail "$f is not in the package"
 done
-[ "$count" -gt 0 ] || fail "no function folders found"
+python3 - "$out" <<'PY' || fail "the package's host files disagree"
+import json, sys, os
+out = sys.argv[1]
+host = json.load(open(os.path.join(out, "host.json")))
+assert "customHandler" not in host, "host.json still has a customHandler section"
+worker = json.load(open(os.path.join(out, "worker.config.json")))
+assert worker["description"]["language"] == "dotnet-isolated", worker
+functions = {f["name"] for f in json.load(open(os.path.join(out, "functions.metadata")))}
+expected = {"BumpResumes", "BumpOnDemand", "OAuthStart", "OAuthLink", "OAuthCallback", "Status", "TelegramWebhook"}
+assert expected <= functions, f"functions.metadata lacks {sorted(expected - functions)}"
+print(f"[package] functions: {', '.join(sorted(functions))}")
+PY
+[ ! -e "$out/libcoreclr.so" ] || fail "the package is self-contained; the isolated worker runs framework-dependent"
 (cd "$out" && python3 -m zipfile -c ../hhfunctions.zip .)
-echo "[package] ok: $count functions, self-contained executable, $(du -h artifacts/hhfunctions.zip | cut -f1) zip at artifacts/hhfunctions.zip"
+echo "[package] ok: isolated worker, framework-dependent, $(du -h artifacts/hhfunctions.zip | cut -f1) zip at artifacts/hhfunctions.zip"

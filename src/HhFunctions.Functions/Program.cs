@@ -13,6 +13,7 @@ public static class Program
         builder.ConfigureFunctionsWebApplication();
         builder.AddFunctionsHost();
         using var host = builder.Build();
+        StartupGuard.Validate(host.Services); // before the host starts: it would log the failure with a stack trace
         await host.RunAsync();
     });
 }

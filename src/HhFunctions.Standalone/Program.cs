@@ -7,6 +7,7 @@ return await StartupGuard.RunAsync(async () =>
     var builder = WebApplication.CreateBuilder(args);
     builder.AddStandaloneHost();
     await using var app = builder.Build();
+    StartupGuard.Validate(app.Services); // before the host starts: it would log the failure with a stack trace
     app.MapStandaloneRoutes();
     await app.RunAsync();
 });

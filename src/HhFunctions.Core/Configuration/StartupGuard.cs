@@ -44,6 +44,13 @@ public static class StartupGuard
         }
     }
 
+    /// <summary>Runs the options validation the host would run at start (ValidateOnStart), so a failure reaches <see cref="RunAsync"/>.</summary>
+    public static void Validate(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.GetService<IStartupValidator>()?.Validate();
+    }
+
     /// <summary>The one-line message for a configuration failure anywhere in <paramref name="ex"/>, or null for other failures.</summary>
     public static string? Describe(Exception ex)
     {

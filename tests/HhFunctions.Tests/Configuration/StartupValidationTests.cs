@@ -30,7 +30,7 @@ public sealed class StartupValidationTests
         var ex = await StartUp.FailsAsync(new Dictionary<string, string?> { [key] = value });
 
         Assert.Contains(expected, ex.ToString(), StringComparison.Ordinal);
-        Assert.Contains(StartUp.Flatten(ex), e => e is OptionsValidationException or InvalidOperationException);
+        Assert.Contains(expected, HhFunctions.Configuration.StartupGuard.Describe(ex), StringComparison.Ordinal);
     }
 
     [Fact]
