@@ -8,6 +8,7 @@ return await StartupGuard.RunAsync(async () =>
     builder.AddStandaloneHost();
     await using var app = builder.Build();
     StartupGuard.Validate(app.Services); // before the host starts: it would log the failure with a stack trace
+    app.UseExceptionHandler(); // an unexpected failure answers a problem+json 500, never a stack trace
     app.MapStandaloneRoutes();
     await app.RunAsync();
 });

@@ -10,8 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace HhFunctions.Tests.Reliability;
 
 /// <summary>
-/// Bad input against every HTTP function and invocation route: each gets a clear 4xx answer, and nothing
-/// is stored (no token pair, account still not connected, no Telegram message).
+/// Bad input against every HTTP function: each gets a clear 4xx answer (Telegram's webhook: 200 "Ignored", so
+/// Telegram does not retry it), and nothing is stored (no token pair, account still not connected, no Telegram message).
 /// </summary>
 public sealed class BadInputCorpusTests
 {
@@ -47,6 +47,21 @@ public sealed class BadInputCorpusTests
         new(HttpMethod.Post, new Uri(url, UriKind.Relative)) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
 
     private static string E(string s) => Uri.EscapeDataString(s);
+
+    /// <summary>A webhook call as Telegram makes it, with the configured secret unless told otherwise.</summary>
+    private static HttpRequestMessage Webhook(string body, string? secret = Testing.FakeTelegramApi.WebhookSecret)
+    {
+        var request = Post("/api/telegram/webhook", body);
+        if (secret is not null)
+        {
+            request.Headers.Add(HhFunctions.Web.TelegramWebhookEndpoint.SecretHeader, secret);
+        }
+
+        return request;
+    }
+
+    private static HttpRequestMessage Form(string url, Dictionary<string, string> fields) =>
+        new(HttpMethod.Post, new Uri(url, UriKind.Relative)) { Content = new FormUrlEncodedContent(fields) };
 
     public static TheoryData<BadInput> Corpus() =>
     [
@@ -118,6 +133,17 @@ public sealed class BadInputCorpusTests
         }), [400], "Reload the status page"),
         new("webhook: body over 1 MiB", _ => Task.FromResult(Post("/api/telegram/webhook", "{\"pad\":\"" + new string('x', 1_100_000) + "\"}")), [413]),
         new("unknown route", _ => Task.FromResult(Post("/api/no-such-function", "{}")), [404]),
+        new("status: POST empty form", _ => Task.FromResult(Form("/api/status", [])), [400], "Reload the status page"),
+        new("status: POST forged antiforgery token", _ => Task.FromResult(Form("/api/status", new() { ["__hh_form"] = "CfDJ8forged", ["action"] = "bump" })), [400], "Reload the status page"),
+        new("status: POST form over 1 MiB", _ => Task.FromResult(Form("/api/status", new() { ["action"] = new string('x', 1_100_000) })), [413]),
+        new("status: query over 4 KiB", _ => Task.FromResult(Get("/api/status?x=" + new string('x', 5000))), [414]),
+        new("link: t given twice", _ => Task.FromResult(Get("/api/oauth/link?t=a&t=b")), [400], "more than once"),
+        new("webhook: no secret, junk body", _ => Task.FromResult(Webhook("{oops", secret: null)), [401]),
+        new("webhook: right secret, body is not JSON", _ => Task.FromResult(Webhook("{oops")), [200], "Ignored"),
+        new("webhook: right secret, JSON array", _ => Task.FromResult(Webhook("[1,2,3]")), [200], "Ignored"),
+        new("webhook: right secret, deeply nested JSON", _ => Task.FromResult(Webhook("{\"message\":" + new string('[', 200) + new string(']', 200) + "}")), [200], "Ignored"),
+        new("webhook: right secret, empty body", _ => Task.FromResult(Webhook(string.Empty)), [200], "Ignored"),
+        new("webhook: /connect from another chat", _ => Task.FromResult(Webhook(Testing.FakeTelegramApi.TextUpdate(9_001, "/connect", chatId: 13))), [200], "Ignored"),
     ];
 
     [Theory]
