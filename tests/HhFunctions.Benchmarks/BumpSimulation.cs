@@ -1,3 +1,4 @@
+using HhFunctions.Standalone;
 using System.Net.Http.Headers;
 using HhFunctions.HeadHunter;
 using HhFunctions.Jobs;
@@ -186,7 +187,7 @@ internal static class BumpSimulation
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<IHttpMessageHandlerBuilderFilter>(new FakeNetworkFilter(network));
-        builder.AddHhFunctions();
+        builder.AddHhFunctions(AppHost.Standalone);
         return builder.Build();
     }
 }
