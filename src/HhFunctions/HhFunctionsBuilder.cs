@@ -35,6 +35,7 @@ public static class HhFunctionsBuilder
         builder.ConfigureListening();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>, SensitiveLogFilters>();
 
         builder.AddHhOptions();
         builder.AddStores();
@@ -178,6 +179,12 @@ public static class HhFunctionsBuilder
         services.AddTransient<TokenManager>();
         services.AddTransient<SetupLinks>();
         services.AddTransient<OAuthFlow>();
+        services.AddTransient<TokenImport>();
+        services.AddTransient<ApplicantAccess>();
+        services.AddTransient<AccountConnector>();
+        services.AddTransient<Pages.AccessPages>();
+        services.AddSingleton<SettingsImport>();
+        services.AddHostedService(sp => sp.GetRequiredService<SettingsImport>());
     }
 
     private static void AddTelegram(this WebApplicationBuilder builder)
@@ -197,6 +204,8 @@ public static class HhFunctionsBuilder
             });
         builder.Services.AddSingleton<ITelegramNotifier, TelegramNotifier>();
         builder.Services.AddSingleton<BotCommands>();
+        builder.Services.AddTransient<AccessCommands>();
+        builder.Services.AddTransient<OwnerNotices>();
 
         // Standalone: commands arrive by long polling (in Azure, Telegram calls the TelegramWebhook function).
         var telegram = builder.Configuration.GetSection(TelegramOptions.SectionName).Get<TelegramOptions>() ?? new TelegramOptions();

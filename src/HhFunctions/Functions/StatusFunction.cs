@@ -24,10 +24,17 @@ public sealed record StatusModel(
 {
     /// <summary>Telegram__BotToken and Telegram__ChatId are set: reports and bot commands work.</summary>
     public bool TelegramConfigured { get; init; }
+
+    /// <summary>The single-use antiforgery value of the page's forms (paste a code, import a pair); null: no forms.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? FormToken { get; init; }
+
+    /// <summary>What became of HeadHunter__AccessToken / HeadHunter__RefreshToken, while they are set.</summary>
+    public string? ImportSettingsNotice { get; init; }
 }
 
 /// <summary>Builds what the status page and the /status bot command show.</summary>
-public sealed class StatusService(IStateStore state, SetupLinks links, IOptions<HhOptions> hh, IOptions<TelegramOptions> telegram, TimeProvider time)
+public sealed class StatusService(IStateStore state, SetupLinks links, AccessPages forms, IOptions<HhOptions> hh, IOptions<TelegramOptions> telegram, TimeProvider time)
 {
     public const int RunsShown = 20;
 
@@ -45,29 +52,41 @@ public sealed class StatusService(IStateStore state, SetupLinks links, IOptions<
             AccountStatus.NotConnected => "not connected",
             AccountStatus.NeedsReconnect => "needs reconnect",
             _ when account.TokenExpiresAt is { } until && until <= now => "expired, refreshed on the next run",
+            _ when account.TokenExpiresAt is null => "valid, expiry unknown (used until hh.ru says it has expired, then refreshed)",
             _ => "valid",
         };
         return new StatusModel(now, hh.Value.HasCredentials, account.Status, account.DisplayName, tokenState, account.TokenExpiresAt, account.Problem, account.Paused, resumes, runs, withConnectLink ? await links.CreateAsync(ct) : null)
         {
             TelegramConfigured = telegram.Value.IsConfigured,
+            FormToken = withConnectLink ? await forms.MintFormTokenAsync(ct) : null,
+            ImportSettingsNotice = SettingsImport.Notice(hh.Value, account),
         };
     }
 }
 
 /// <summary>GET /api/status (function key in Azure): HTML page, or JSON with Accept: application/json.</summary>
-public sealed class StatusFunction(StatusService status) : IHttpFunction
+public sealed class StatusFunction(StatusService status, AccessPages forms) : IHttpFunction
 {
     public string Name => "Status";
 
     public string Route => "status";
 
-    public IReadOnlyList<string> Methods { get; } = ["get"];
+    public IReadOnlyList<string> Methods { get; } = ["get", "post"];
 
     public string AuthLevel => "function";
 
     public async Task<FunctionResponse> HandleAsync(FunctionRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase))
+        {
+            // The status page's forms (paste a code, import a pair): see Pages/AccessPages.
+            var answer = await forms.HandlePostAsync(request.Body, request.Header("Sec-Fetch-Site"), ct);
+            return request.Accepts("application/json") && !request.Accepts("text/html")
+                ? answer.Status == 200 ? FunctionResponse.Json(200, new { answer.Title, answer.Message }) : FunctionResponse.Problem(answer.Status, answer.Title, answer.Message)
+                : FunctionResponse.Html(answer.Status, answer.Html);
+        }
+
         var model = await status.GetAsync(ct);
         return request.Accepts("application/json") && !request.Accepts("text/html")
             ? FunctionResponse.Json(200, model)
@@ -82,6 +101,7 @@ public sealed class StatusFunction(StatusService status) : IHttpFunction
         {
             AccountStatus.Connected => ("ok", "Connected" + (m.Account is null ? string.Empty : " as " + m.Account)),
             AccountStatus.NeedsReconnect => ("bad", "Needs reconnect" + (m.Account is null ? string.Empty : " (" + m.Account + ")")),
+            AccountStatus.NoApplicantAccess => ("bad", "No applicant access" + (m.Account is null ? string.Empty : " (" + m.Account + ")")),
             _ => ("warn", "Not connected"),
         };
         var button = m.AccountStatus == AccountStatus.NotConnected ? "Connect hh.ru" : "Reconnect hh.ru";
@@ -95,7 +115,9 @@ public sealed class StatusFunction(StatusService status) : IHttpFunction
               {(m.Problem is null ? string.Empty : $"<p class=\"bad\" id=\"problem\">{HtmlPage.E(m.Problem)}</p>")}
               {(m.Configured ? string.Empty : "<p class=\"warn\">HeadHunter__ClientId / HeadHunter__ClientSecret are not set: connecting will fail until they are.</p>")}
               {(m.ConnectUrl is null ? string.Empty : $"<p><a class=\"button\" id=\"connect\" href=\"{HtmlPage.E(m.ConnectUrl.AbsoluteUri)}\">{button}</a></p>")}
+              {(m.ImportSettingsNotice is null ? string.Empty : $"<p class=\"warn\" id=\"import-settings\">{HtmlPage.E(m.ImportSettingsNotice)}</p>")}
             </div>
+            {(m.FormToken is null ? string.Empty : AccessPages.RenderForms(m.FormToken))}
             <p class="muted" id="telegram">{(m.TelegramConfigured
                 ? "Reports go to Telegram; send /help to the bot for its commands (/status, /bump, /pause, /resume, /connect)."
                 : "Telegram is not configured (Telegram__BotToken, Telegram__ChatId): reports are only logged.")}</p>

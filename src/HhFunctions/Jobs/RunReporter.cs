@@ -10,16 +10,26 @@ using Microsoft.Extensions.Options;
 namespace HhFunctions.Jobs;
 
 /// <summary>Turns a run into a Telegram message and decides, by Telegram__Notify, whether to send it.</summary>
-public sealed class RunReporter(ITelegramNotifier telegram, SetupLinks links, IOptions<TelegramOptions> options)
+public sealed class RunReporter(ITelegramNotifier telegram, SetupLinks links, OwnerNotices notices, IOptions<TelegramOptions> options)
 {
     /// <summary>The trigger of runs the owner started with the bot's /bump.</summary>
     public const string OnDemandTrigger = "telegram /bump";
+
+    /// <summary>The notice key of "No hh.ru account is connected yet".</summary>
+    public const string NotConnectedNotice = "not-connected";
 
     public async Task<bool> ReportAsync(RunRecord run, IReadOnlyList<ResumeState> previous, TokenUnavailableException? tokenProblem, IReadOnlyList<string> notes, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(previous);
         ArgumentNullException.ThrowIfNull(notes);
+        if (tokenProblem?.Problem is TokenProblem.NotConnected or TokenProblem.NoApplicantAccess && run.Trigger != OnDemandTrigger)
+        {
+            // A standing condition: told once, then again only when something changes (not every scheduled run).
+            var onceLink = tokenProblem.NeedsOwner ? await links.CreateOrFallbackAsync(ct) : null;
+            return await notices.TellOnceAsync(tokenProblem.NoticeKey ?? NotConnectedNotice, BuildHtml(run, tokenProblem, notes, onceLink), ct);
+        }
+
         if (!ShouldSend(options.Value.Notify, run, previous, tokenProblem, notes))
         {
             return false;
