@@ -23,11 +23,12 @@ public sealed class RunReporter(ITelegramNotifier telegram, SetupLinks links, Ow
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(previous);
         ArgumentNullException.ThrowIfNull(notes);
-        if (tokenProblem?.Problem is TokenProblem.NotConnected or TokenProblem.NoApplicantAccess && run.Trigger != OnDemandTrigger)
+        if (tokenProblem?.Problem is TokenProblem.NotConnected or TokenProblem.NoApplicantAccess or TokenProblem.Configuration && run.Trigger != OnDemandTrigger)
         {
             // A standing condition: told once, then again only when something changes (not every scheduled run).
-            var onceLink = tokenProblem.NeedsOwner ? await links.CreateOrFallbackAsync(ct) : null;
-            return await notices.TellOnceAsync(tokenProblem.NoticeKey ?? NotConnectedNotice, BuildHtml(run, tokenProblem, notes, onceLink), ct);
+            var onceLink = OffersReconnect(tokenProblem) ? await links.CreateOrFallbackAsync(ct) : null;
+            var key = tokenProblem.NoticeKey ?? (tokenProblem.Problem == TokenProblem.NotConnected ? NotConnectedNotice : "configuration:" + tokenProblem.Message);
+            return await notices.TellOnceAsync(key, BuildHtml(run, tokenProblem, notes, onceLink), ct);
         }
 
         if (!ShouldSend(options.Value.Notify, run, previous, tokenProblem, notes))
@@ -35,7 +36,7 @@ public sealed class RunReporter(ITelegramNotifier telegram, SetupLinks links, Ow
             return false;
         }
 
-        var link = tokenProblem?.NeedsOwner == true ? await links.CreateOrFallbackAsync(ct) : null;
+        var link = OffersReconnect(tokenProblem) ? await links.CreateOrFallbackAsync(ct) : null;
         return await telegram.SendAsync(BuildHtml(run, tokenProblem, notes, link), ct);
     }
 
@@ -97,7 +98,7 @@ public sealed class RunReporter(ITelegramNotifier telegram, SetupLinks links, Ow
         if (tokenProblem?.NeedsOwner == true)
         {
             sb.Append("\n🔑 ").Append(E(tokenProblem.Message));
-            if (reconnectLink is not null)
+            if (reconnectLink is not null && OffersReconnect(tokenProblem))
             {
                 sb.Append(CultureInfo.InvariantCulture, $"\n<a href=\"{E(reconnectLink.AbsoluteUri)}\">Reconnect hh.ru</a>");
             }
@@ -105,6 +106,10 @@ public sealed class RunReporter(ITelegramNotifier telegram, SetupLinks links, Ow
 
         return sb.ToString().TrimEnd();
     }
+
+    /// <summary>A (re)connect link helps only when no pair is usable; wrong app settings are not fixed by reconnecting.</summary>
+    private static bool OffersReconnect(TokenUnavailableException? problem) =>
+        problem?.Problem is TokenProblem.NotConnected or TokenProblem.ReconnectRequired;
 
     private static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("dd MMM HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
