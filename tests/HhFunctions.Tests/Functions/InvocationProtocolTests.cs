@@ -134,7 +134,7 @@ public sealed class InvocationProtocolTests : IClassFixture<AppFactory>
     }
 
     [Theory]
-    [InlineData("POST", "/api/status")]
+    [InlineData("PUT", "/api/status")] // POST is the status page's forms
     [InlineData("PUT", "/api/oauth/callback")]
     [InlineData("DELETE", "/api/oauth/start")]
     public async Task ForwardedRoute_WrongMethod_Returns405(string method, string path)
