@@ -41,10 +41,10 @@ public sealed partial class OwnerNotices(IStateStore state, ITelegramNotifier te
 
     private static partial class Log
     {
-        [LoggerMessage(2301, LogLevel.Information, "Owner notice '{Key}' was sent before and nothing changed; not repeated.")]
+        [LoggerMessage(2501, LogLevel.Information, "Owner notice '{Key}' was sent before and nothing changed; not repeated.")]
         public static partial void AlreadyTold(ILogger logger, string key);
 
-        [LoggerMessage(2302, LogLevel.Warning, "State storage unavailable while deduplicating a notice: {Reason}")]
+        [LoggerMessage(2502, LogLevel.Warning, "State storage unavailable while deduplicating a notice: {Reason}")]
         public static partial void StateUnavailable(ILogger logger, string reason);
     }
 }

@@ -205,13 +205,13 @@ public sealed partial class TokenImport(TokenManager tokens, HhClient hh, TimePr
 
     private static partial class Log
     {
-        [LoggerMessage(1101, LogLevel.Information, "Token pair imported from {Source} as {Fingerprint} (expiry known: {ExpiryKnown}).")]
+        [LoggerMessage(1151, LogLevel.Information, "Token pair imported from {Source} as {Fingerprint} (expiry known: {ExpiryKnown}).")]
         public static partial void Imported(ILogger logger, ImportSource source, string fingerprint, bool expiryKnown);
 
-        [LoggerMessage(1102, LogLevel.Warning, "Token import from {Source} refused: {Error}.")]
+        [LoggerMessage(1152, LogLevel.Warning, "Token import from {Source} refused: {Error}.")]
         public static partial void Refused(ILogger logger, ImportSource source, ImportError error);
 
-        [LoggerMessage(1103, LogLevel.Information, "GET /me refused the imported token with HTTP {Status}; the pair is kept and the access probe explains it.")]
+        [LoggerMessage(1153, LogLevel.Information, "GET /me refused the imported token with HTTP {Status}; the pair is kept and the access probe explains it.")]
         public static partial void MeRefused(ILogger logger, int status);
     }
 }
