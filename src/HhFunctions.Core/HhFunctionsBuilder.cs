@@ -43,11 +43,7 @@ public static class HhFunctionsBuilder
         builder.AddKeyVaultIfConfigured();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
-        builder.Services.AddAntiforgery(o =>
-        {
-            o.Cookie.Name = "hh-antiforgery";
-            o.FormFieldName = "__hh_form";
-        });
+        builder.Services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>, SensitiveLogFilters>();
 
         builder.AddHhOptions();
         builder.AddStores();
@@ -172,6 +168,12 @@ public static class HhFunctionsBuilder
         services.AddTransient<TokenManager>();
         services.AddTransient<SetupLinks>();
         services.AddTransient<OAuthFlow>();
+        services.AddTransient<TokenImport>();
+        services.AddTransient<ApplicantAccess>();
+        services.AddTransient<AccountConnector>();
+        services.AddTransient<Pages.AccessPages>();
+        services.AddSingleton<SettingsImport>();
+        services.AddHostedService(sp => sp.GetRequiredService<SettingsImport>());
     }
 
     private static void AddTelegram(this IHostApplicationBuilder builder)
@@ -191,6 +193,8 @@ public static class HhFunctionsBuilder
             });
         builder.Services.AddSingleton<ITelegramNotifier, TelegramNotifier>();
         builder.Services.AddSingleton<BotCommands>();
+        builder.Services.AddTransient<AccessCommands>();
+        builder.Services.AddTransient<OwnerNotices>();
     }
 
     private static void AddJobs(this IHostApplicationBuilder builder)

@@ -26,8 +26,9 @@ public sealed class FakeHhApi
     private readonly Lock _gate = new();
     private readonly Dictionary<string, AccessToken> _access = [];
     private readonly Dictionary<string, RefreshToken> _refresh = [];
-    private readonly Dictionary<string, string> _codes = []; // code -> redirect_uri
+    private readonly Dictionary<string, IssuedCode> _codes = [];
     private readonly HashSet<string> _usedCodes = [];
+    private readonly HashSet<string> _states = [];
     private readonly Lock _faultGate = new();
     private readonly List<Fault> _faults = []; // in order; guarded by _faultGate
     private int _counter;
@@ -52,7 +53,7 @@ public sealed class FakeHhApi
         {
             lock (_gate)
             {
-                return [.. _access.Keys, .. _refresh.Keys, .. _codes.Keys, .. _usedCodes, ClientSecret];
+                return [.. _access.Keys, .. _refresh.Keys, .. _codes.Keys, .. _usedCodes, .. _states, ClientSecret];
             }
         }
     }
@@ -75,14 +76,101 @@ public sealed class FakeHhApi
 
     public int EarlyPublishRejections => Resumes.Sum(r => r.EarlyRejections);
 
+    /// <summary>An authorization code lives this long (hh.ru: "fairly short"), and works once.</summary>
+    public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(10);
+
+    /// <summary>A client id hh.ru knows, but not this app's: codes issued to it are refused to <see cref="ClientId"/>.</summary>
+    public const string OtherClientId = "other-application-id";
+
+    /// <summary>
+    /// The redirect URI registered for <see cref="ClientId"/> at dev.hh.ru. Null: any redirect_uri is accepted at
+    /// the authorize step (the older tests' behaviour); the token endpoint still wants the one the code was issued for.
+    /// </summary>
+    public string? RegisteredRedirectUri { get; set; }
+
+    /// <summary>
+    /// "Application without applicant access" (hh.ru since 2025-12-15): /me still answers, but applicant calls
+    /// (GET /resumes/mine, POST /resumes/{id}/publish) get 403 {"errors":[{"type":"forbidden"}]}.
+    /// </summary>
+    public bool NoApplicantAccess { get; set; }
+
     /// <summary>A code the user "got" by approving access on hh.ru, valid for <paramref name="redirectUri"/>.</summary>
-    public string IssueCode(string redirectUri)
+    public string IssueCode(string redirectUri, string clientId = ClientId)
     {
         lock (_gate)
         {
-            var code = "code-" + Next();
-            _codes[code] = redirectUri;
+            var code = $"code-{Next()}-{Guid.NewGuid():N}";
+            _codes[code] = new IssuedCode(redirectUri, clientId, _time.GetUtcNow());
             return code;
+        }
+    }
+
+    /// <summary>
+    /// The user opens hh.ru's authorize page and allows access: returns where hh.ru sends the browser
+    /// ({redirect_uri}?code=…&amp;state=…), or throws when hh.ru would refuse the redirect_uri. Without a
+    /// redirect_uri, the registered one is used (as hh.ru does).
+    /// </summary>
+    public Uri Authorize(Uri authorizeUrl)
+    {
+        ArgumentNullException.ThrowIfNull(authorizeUrl);
+        var query = HttpUtility.ParseQueryString(authorizeUrl.Query);
+        var clientId = query["client_id"] ?? throw new InvalidOperationException("authorize without client_id");
+        var given = query["redirect_uri"];
+        var registered = clientId == ClientId ? RegisteredRedirectUri : null;
+        if (given is not null && registered is not null && !RedirectMatches(registered, given))
+        {
+            throw new InvalidOperationException($"hh.ru refuses redirect_uri {given}: it does not match the registered {registered}.");
+        }
+
+        var redirect = given ?? registered ?? throw new InvalidOperationException("no redirect_uri and none registered");
+        var code = IssueCode(redirect, clientId);
+        var state = query["state"];
+        if (state is not null)
+        {
+            lock (_gate)
+            {
+                _states.Add(state);
+            }
+        }
+
+        var separator = redirect.Contains('?', StringComparison.Ordinal) ? "&" : "?";
+        return new Uri(redirect + separator + "code=" + Uri.EscapeDataString(code) + (state is null ? string.Empty : "&state=" + Uri.EscapeDataString(state)));
+    }
+
+    /// <summary>
+    /// hh.ru's redirect_uri rule: against a registered http://example.com/oauth, a subdomain, a longer path and extra
+    /// query parameters are allowed; another scheme, domain or path, or a port the registered value lacks, are not.
+    /// </summary>
+    public static bool RedirectMatches(string registered, string given)
+    {
+        if (!Uri.TryCreate(registered, UriKind.Absolute, out var r) || !Uri.TryCreate(given, UriKind.Absolute, out var g))
+        {
+            return false;
+        }
+
+        var hostOk = string.Equals(g.Host, r.Host, StringComparison.OrdinalIgnoreCase) || g.Host.EndsWith("." + r.Host, StringComparison.OrdinalIgnoreCase);
+        var portOk = g.Port == r.Port && HasExplicitPort(given) == HasExplicitPort(registered);
+        var basePath = r.AbsolutePath.TrimEnd('/');
+        var pathOk = g.AbsolutePath.TrimEnd('/') == basePath || g.AbsolutePath.StartsWith(basePath + "/", StringComparison.Ordinal);
+        return g.Scheme == r.Scheme && hostOk && portOk && pathOk;
+    }
+
+    private static bool HasExplicitPort(string uri)
+    {
+        var afterScheme = uri[(uri.IndexOf("://", StringComparison.Ordinal) + 3)..];
+        var authority = afterScheme.Split('/', '?', '#')[0];
+        return authority.Contains(':', StringComparison.Ordinal);
+    }
+
+    /// <summary>Another app or script refreshed this pair (after its expiry): the copied pair is now spent.</summary>
+    public (string Access, string Refresh, DateTimeOffset ExpiresAt) RotateElsewhere(string refreshToken)
+    {
+        lock (_gate)
+        {
+            var refresh = _refresh[refreshToken];
+            refresh.Used = true;
+            _access[refresh.AccessToken].Rotated = true;
+            return IssuePair(AccessLifetime);
         }
     }
 
@@ -206,9 +294,9 @@ public sealed class FakeHhApi
             {
                 ("POST", "token") => Token(request, body),
                 ("GET", "me") => Authorized(request, _ => Json(HttpStatusCode.OK, """{"id":"42","first_name":"Ivan","last_name":"Petrov","email":"ivan@example.com","is_applicant":true,"is_employer":false}""")),
-                ("GET", "resumes/mine") => Authorized(request, _ => ResumesMine(request.RequestUri!)),
+                ("GET", "resumes/mine") => Authorized(request, _ => NoApplicantAccess ? Forbidden() : ResumesMine(request.RequestUri!)),
                 ("POST", var p) when p.StartsWith("resumes/", StringComparison.Ordinal) && p.EndsWith("/publish", StringComparison.Ordinal) =>
-                    Authorized(request, _ => Publish(p["resumes/".Length..^"/publish".Length])),
+                    Authorized(request, _ => NoApplicantAccess ? Forbidden() : Publish(p["resumes/".Length..^"/publish".Length])),
                 ("PUT", var p) when p.EndsWith("/publish", StringComparison.Ordinal) => Errors(HttpStatusCode.MethodNotAllowed, "method_not_allowed"),
                 _ => Json(HttpStatusCode.NotFound, """{"errors":[{"type":"not_found"}]}"""),
             };
@@ -262,13 +350,20 @@ public sealed class FakeHhApi
                     return TokenError("invalid_grant", "code has already been used");
                 }
 
-                if (!_codes.Remove(code, out var redirect))
+                if (!_codes.TryGetValue(code, out var issued) || issued.ClientId != form["client_id"])
                 {
+                    // A code issued to another application does not exist for this one.
                     return TokenError("invalid_request", "code not found");
                 }
 
+                _codes.Remove(code);
                 _usedCodes.Add(code);
-                if (redirect != form["redirect_uri"])
+                if (_time.GetUtcNow() - issued.IssuedAt > CodeLifetime)
+                {
+                    return TokenError("invalid_grant", "code expired");
+                }
+
+                if (issued.RedirectUri != form["redirect_uri"])
                 {
                     return TokenError("invalid_request", "bad redirect url");
                 }
@@ -401,6 +496,10 @@ public sealed class FakeHhApi
         return (access, refresh, expires);
     }
 
+    /// <summary>hh.ru's answer to an applicant call from an application without applicant access.</summary>
+    public static HttpResponseMessage Forbidden() =>
+        Json(HttpStatusCode.Forbidden, """{"description":"Forbidden","errors":[{"type":"forbidden"}],"request_id":"req-forbidden"}""");
+
     private HttpResponseMessage PairResponse((string Access, string Refresh, DateTimeOffset ExpiresAt) pair) =>
         Json(HttpStatusCode.OK, JsonSerializer.Serialize(new
         {
@@ -418,6 +517,8 @@ public sealed class FakeHhApi
         value.ToOffset(TimeSpan.FromHours(3)).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + "+0300";
 
     private int Next() => Interlocked.Increment(ref _counter);
+
+    private sealed record IssuedCode(string RedirectUri, string ClientId, DateTimeOffset IssuedAt);
 
     private sealed record Fault(string PathPrefix, Func<HttpResponseMessage>? Response, Func<Exception>? Exception, bool AfterHandling = false);
 

@@ -32,6 +32,9 @@ public sealed class FakeTelegramApi
 
     public ConcurrentQueue<SentMessage> Messages { get; } = new();
 
+    /// <summary>Messages the bot deleted (deleteMessage), as (chat id, message id).</summary>
+    public ConcurrentQueue<(string ChatId, int MessageId)> DeletedMessages { get; } = new();
+
     public ConcurrentQueue<(string Method, JsonElement Body)> Calls { get; } = new();
 
     /// <summary>When set, every call fails this way (Telegram down, slow, ...).</summary>
@@ -173,6 +176,15 @@ public sealed class FakeTelegramApi
                 Messages.Enqueue(new SentMessage(chat, text, parseMode));
                 var id = Interlocked.Increment(ref _messageId);
                 return Ok($$"""{"message_id":{{id}},"date":1700000000,"chat":{"id":{{chat}},"type":"private"},"text":{{JsonSerializer.Serialize(text)}}}""");
+            case "deleteMessage":
+                var deleteChat = body.TryGetProperty("chat_id", out var dc) ? dc.ToString() : null;
+                if (deleteChat != ChatId || !body.TryGetProperty("message_id", out var mid) || mid.ValueKind != JsonValueKind.Number)
+                {
+                    return Error(HttpStatusCode.BadRequest, "Bad Request: message to delete not found");
+                }
+
+                DeletedMessages.Enqueue((deleteChat, mid.GetInt32()));
+                return Ok("true");
             default:
                 return Ok("true");
         }

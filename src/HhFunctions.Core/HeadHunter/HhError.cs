@@ -58,7 +58,15 @@ public enum HhErrorKind
 /// <summary>A parsed hh.ru error. Its <see cref="Message"/> never contains a token or a raw body.</summary>
 public sealed record HhError(int StatusCode, HhErrorKind Kind, string? Type, string? Value, string? RequestId, string Message)
 {
-    public bool NeedsReconnect => Kind is HhErrorKind.TokenRevoked or HhErrorKind.BadAuthorization or HhErrorKind.ApplicationNotFound;
+    /// <summary>The user's pair is dead. Not application_not_found: that is the app's configuration, and reconnecting cannot fix it.</summary>
+    public bool NeedsReconnect => Kind is HhErrorKind.TokenRevoked or HhErrorKind.BadAuthorization;
+
+    /// <summary>
+    /// hh.ru refuses this application (or token) the applicant API: 403 forbidden, or oauth/no_scope or
+    /// oauth/user_auth_expected (see the December 2025 restriction). An HTML 403 (DDoS protection) is not one.
+    /// </summary>
+    public bool RefusesApplicantAccess =>
+        Kind == HhErrorKind.Forbidden || (Kind == HhErrorKind.OAuthOther && Value is "no_scope" or "user_auth_expected");
 
     public bool IsTransient => Kind is HhErrorKind.ServerError or HhErrorKind.Network or HhErrorKind.TooManyRequests or HhErrorKind.NonJsonResponse;
 
@@ -109,7 +117,7 @@ public sealed record HhError(int StatusCode, HhErrorKind Kind, string? Type, str
             HhErrorKind.TokenExpired => "hh.ru says the access token has expired.",
             HhErrorKind.TokenRevoked => "hh.ru says access was revoked by the user; reconnect the account.",
             HhErrorKind.BadAuthorization => "hh.ru does not recognise the access token; reconnect the account.",
-            HhErrorKind.ApplicationNotFound => "hh.ru says the application no longer exists; check HeadHunter__ClientId.",
+            HhErrorKind.ApplicationNotFound => "hh.ru says the application this token belongs to does not exist (oauth/application_not_found): HeadHunter__ClientId / HeadHunter__ClientSecret are wrong, or the application was deleted at dev.hh.ru. Reconnecting with the same settings will not help.",
             HhErrorKind.TouchLimitExceeded => "hh.ru says this resume cannot be raised yet.",
             HhErrorKind.CaptchaRequired => "hh.ru asks for a captcha; it will be tried again later.",
             HhErrorKind.BadUserAgent => $"hh.ru rejected the User-Agent ({value ?? "bad_user_agent"}); set HeadHunter__UserAgent to \"AppName/1.0 (your-email)\".",

@@ -30,5 +30,19 @@ public sealed class HhOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "HeadHunter__AttemptTimeout must be between 1 second and 5 minutes.")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// An existing access token to import at start when no pair is stored (with <see cref="RefreshToken"/>).
+    /// Never logged; remove both settings once the status page says they were imported.
+    /// </summary>
+    public string? AccessToken { get; set; }
+
+    /// <summary>The refresh token of that pair. A refresh needs no client credentials.</summary>
+    public string? RefreshToken { get; set; }
+
+    /// <summary>Optional expiry of the imported access token; unknown: it is used until hh.ru says token_expired.</summary>
+    public DateTimeOffset? AccessTokenExpiresAt { get; set; }
+
+    public bool HasImportSettings => !string.IsNullOrWhiteSpace(AccessToken) || !string.IsNullOrWhiteSpace(RefreshToken);
+
     public bool HasCredentials => !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);
 }

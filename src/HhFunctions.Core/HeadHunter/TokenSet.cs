@@ -18,6 +18,16 @@ public sealed record TokenSet(
     [JsonIgnore]
     public string Fingerprint => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(RefreshToken)))[..12];
 
+    /// <summary>The expiry of an imported pair whose expiry nobody knows: used until hh.ru says token_expired.</summary>
+    public static readonly DateTimeOffset UnknownExpiry = DateTimeOffset.MaxValue;
+
+    [JsonIgnore]
+    public bool ExpiryKnown => ExpiresAt != UnknownExpiry;
+
+    /// <summary>The expiry to show and store in the account record; null when unknown.</summary>
+    [JsonIgnore]
+    public DateTimeOffset? KnownExpiry => ExpiryKnown ? ExpiresAt : null;
+
     public bool IsExpired(DateTimeOffset now) => now >= ExpiresAt;
 
     public override string ToString() => $"TokenSet(fingerprint {Fingerprint}, expires {ExpiresAt:O})";

@@ -18,6 +18,7 @@ public sealed partial class BumpResumesJob(
     IStateStore state,
     IDistributedLock locks,
     RunReporter reporter,
+    OAuth.ApplicantAccess access,
     IOptions<BumpOptions> options,
     TimeProvider time,
     ILogger<BumpResumesJob> logger)
@@ -134,10 +135,21 @@ public sealed partial class BumpResumesJob(
             Log.TokenUnavailable(logger, ex.Problem, ex.Message);
             return await FinishAsync(new RunRecord(runId, trigger, started, time.GetUtcNow(), RunStatus.Failed, ex.Message, []), ex, notes, ct);
         }
+        catch (HhApiException ex) when (ex.Error.RefusesApplicantAccess)
+        {
+            // Not a failure of this run: hh.ru refuses this application. Said once, checked again next run.
+            var refusal = await NoApplicantAccessAsync(ex.Error, "GET /resumes/mine", ct);
+            return await FinishAsync(new RunRecord(runId, trigger, started, time.GetUtcNow(), RunStatus.Skipped, refusal.Message, []), refusal, notes, ct);
+        }
         catch (HhApiException ex)
         {
             Log.ListFailed(logger, ex.Error.Kind, ex.Error.StatusCode);
             return await FinishAsync(new RunRecord(runId, trigger, started, time.GetUtcNow(), RunStatus.Failed, "Could not list resumes: " + ex.Error.Message, []), null, notes, ct);
+        }
+
+        if (account?.Status == AccountStatus.NoApplicantAccess)
+        {
+            await access.MarkAllowedAsync(ct);
         }
 
         var allowed = options.Value.ResumeIdSet;
@@ -158,6 +170,12 @@ public sealed partial class BumpResumesJob(
         var outOfTime = false;
         foreach (var resume in resumes.OrderBy(r => EligibleAt(r, started)))
         {
+            if (tokenProblem?.Problem == TokenProblem.NoApplicantAccess)
+            {
+                results.Add(new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Skipped, resume.NextPublishAt, "hh.ru refuses applicant access"));
+                continue;
+            }
+
             if (tokenProblem is not null || outOfTime)
             {
                 results.Add(new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Failed, resume.NextPublishAt, tokenProblem?.Message ?? "Not attempted: " + timeLimit + "."));
@@ -175,6 +193,11 @@ public sealed partial class BumpResumesJob(
                 Log.OutOfTime(logger, runId);
                 results.Add(new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Failed, resume.NextPublishAt, "Cut off: " + timeLimit + "."));
             }
+            catch (TokenUnavailableException ex) when (ex.Problem == TokenProblem.NoApplicantAccess)
+            {
+                tokenProblem = ex;
+                results.Add(new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Skipped, resume.NextPublishAt, "hh.ru refuses applicant access"));
+            }
             catch (TokenUnavailableException ex)
             {
                 tokenProblem = ex;
@@ -191,6 +214,11 @@ public sealed partial class BumpResumesJob(
                 Log.ResumeCrashed(logger, ex, resume.Id);
                 results.Add(new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.Failed, resume.NextPublishAt, "Unexpected error: " + ex.GetType().Name));
             }
+        }
+
+        if (tokenProblem?.Problem == TokenProblem.NoApplicantAccess)
+        {
+            return await FinishAsync(new RunRecord(runId, trigger, started, time.GetUtcNow(), RunStatus.Skipped, tokenProblem.Message, results), tokenProblem, notes, ct);
         }
 
         var failed = results.Count(r => r.Outcome == ResumeOutcome.Failed);
@@ -253,6 +281,10 @@ public sealed partial class BumpResumesJob(
             Log.NotYet(logger, resume.Id);
             return new ResumeRunResult(resume.Id, resume.DisplayTitle, ResumeOutcome.NotYet, nextAt, "hh.ru: not yet");
         }
+        catch (HhApiException ex) when (ex.Error.RefusesApplicantAccess)
+        {
+            throw await NoApplicantAccessAsync(ex.Error, "POST /resumes/{id}/publish", ct);
+        }
         catch (HhApiException ex)
         {
             Log.PublishFailed(logger, resume.Id, ex.Error.Kind, ex.Error.StatusCode);
@@ -274,6 +306,14 @@ public sealed partial class BumpResumesJob(
         {
             return null;
         }
+    }
+
+    /// <summary>Records hh.ru's refusal of applicant access and returns it as the run's (told-once) token problem.</summary>
+    private async Task<TokenUnavailableException> NoApplicantAccessAsync(HhError error, string call, CancellationToken ct)
+    {
+        Log.NoApplicantAccess(logger, call, error.StatusCode);
+        var message = await access.MarkRefusedAsync(error, call, ct);
+        return new TokenUnavailableException(TokenProblem.NoApplicantAccess, message) { NoticeKey = OAuth.ApplicantAccess.NoticeKey(error) };
     }
 
     internal static string? SkipReason(HhResume resume) =>
@@ -354,6 +394,9 @@ public sealed partial class BumpResumesJob(
 
         [LoggerMessage(4009, LogLevel.Information, "Run {RunId} finished: {Status}. {Summary}")]
         public static partial void Finished(ILogger logger, string runId, RunStatus status, string summary);
+
+        [LoggerMessage(4011, LogLevel.Warning, "hh.ru refuses applicant access ({Call}, HTTP {Status}); the run is skipped and the owner told once.")]
+        public static partial void NoApplicantAccess(ILogger logger, string call, int status);
 
         [LoggerMessage(4010, LogLevel.Warning, "Run {RunId} reached its time limit; the remaining resumes wait for the next run.")]
         public static partial void OutOfTime(ILogger logger, string runId);

@@ -10,22 +10,33 @@ using Microsoft.Extensions.Options;
 namespace HhFunctions.Jobs;
 
 /// <summary>Turns a run into a Telegram message and decides, by Telegram__Notify, whether to send it.</summary>
-public sealed class RunReporter(ITelegramNotifier telegram, SetupLinks links, IOptions<TelegramOptions> options)
+public sealed class RunReporter(ITelegramNotifier telegram, SetupLinks links, OwnerNotices notices, IOptions<TelegramOptions> options)
 {
     /// <summary>The trigger of runs the owner started with the bot's /bump.</summary>
     public const string OnDemandTrigger = "telegram /bump";
+
+    /// <summary>The notice key of "No hh.ru account is connected yet".</summary>
+    public const string NotConnectedNotice = "not-connected";
 
     public async Task<bool> ReportAsync(RunRecord run, IReadOnlyList<ResumeState> previous, TokenUnavailableException? tokenProblem, IReadOnlyList<string> notes, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(previous);
         ArgumentNullException.ThrowIfNull(notes);
+        if (tokenProblem?.Problem is TokenProblem.NotConnected or TokenProblem.NoApplicantAccess or TokenProblem.Configuration && run.Trigger != OnDemandTrigger)
+        {
+            // A standing condition: told once, then again only when something changes (not every scheduled run).
+            var onceLink = OffersReconnect(tokenProblem) ? await links.CreateOrFallbackAsync(ct) : null;
+            var key = tokenProblem.NoticeKey ?? (tokenProblem.Problem == TokenProblem.NotConnected ? NotConnectedNotice : "configuration:" + tokenProblem.Message);
+            return await notices.TellOnceAsync(key, BuildHtml(run, tokenProblem, notes, onceLink), ct);
+        }
+
         if (!ShouldSend(options.Value.Notify, run, previous, tokenProblem, notes))
         {
             return false;
         }
 
-        var link = tokenProblem?.NeedsOwner == true ? await links.CreateOrFallbackAsync(ct) : null;
+        var link = OffersReconnect(tokenProblem) ? await links.CreateOrFallbackAsync(ct) : null;
         return await telegram.SendAsync(BuildHtml(run, tokenProblem, notes, link), ct);
     }
 
@@ -87,7 +98,7 @@ public sealed class RunReporter(ITelegramNotifier telegram, SetupLinks links, IO
         if (tokenProblem?.NeedsOwner == true)
         {
             sb.Append("\n🔑 ").Append(E(tokenProblem.Message));
-            if (reconnectLink is not null)
+            if (reconnectLink is not null && OffersReconnect(tokenProblem))
             {
                 sb.Append(CultureInfo.InvariantCulture, $"\n<a href=\"{E(reconnectLink.AbsoluteUri)}\">Reconnect hh.ru</a>");
             }
@@ -95,6 +106,10 @@ public sealed class RunReporter(ITelegramNotifier telegram, SetupLinks links, IO
 
         return sb.ToString().TrimEnd();
     }
+
+    /// <summary>A (re)connect link helps only when no pair is usable; wrong app settings are not fixed by reconnecting.</summary>
+    private static bool OffersReconnect(TokenUnavailableException? problem) =>
+        problem?.Problem is TokenProblem.NotConnected or TokenProblem.ReconnectRequired;
 
     private static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("dd MMM HH:mm 'UTC'", CultureInfo.InvariantCulture);
 

@@ -1,11 +1,7 @@
-using System.Net;
 using HhFunctions.Configuration;
 using HhFunctions.HeadHunter;
 using HhFunctions.HeadHunter.Models;
 using HhFunctions.State;
-using HhFunctions.Telegram;
-using HhFunctions.Tokens;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace HhFunctions.OAuth;
@@ -23,24 +19,35 @@ public enum CallbackError
     CodeRejected,
     HhUnavailable,
     Configuration,
+
+    /// <summary>A pasted code or imported pair that is not one (junk, spaces, swapped tokens, too long).</summary>
+    InvalidInput,
+
+    /// <summary>Another import or a token refresh holds the token lock.</summary>
+    Busy,
+
+    /// <summary>hh.ru does not accept an imported pair.</summary>
+    PairRejected,
+
+    /// <summary>A pair from settings is not imported over a stored pair.</summary>
+    AlreadyStored,
 }
 
 public sealed record CallbackResult(CallbackError Error, string Message, HhMe? Me, IReadOnlyList<HhResume> Resumes)
 {
     public bool Succeeded => Error == CallbackError.None;
+
+    /// <summary>Connected, but hh.ru refuses applicant access: the plain-words explanation.</summary>
+    public string? AccessRefused { get; init; }
 }
 
 /// <summary>The one-time OAuth setup: start (redirect to hh.ru) and callback (validate, exchange, store).</summary>
-public sealed partial class OAuthFlow(
+public sealed class OAuthFlow(
     IOptions<HhOptions> hhOptions,
     PublicUrls urls,
     IStateStore state,
-    HhTokenClient tokenClient,
-    HhClient hh,
-    TokenManager tokens,
-    ITelegramNotifier telegram,
-    TimeProvider time,
-    ILogger<OAuthFlow> logger)
+    AccountConnector connector,
+    TimeProvider time)
 {
     public static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(10);
     public const int MaxParameterLength = 2048;
@@ -112,71 +119,7 @@ public sealed partial class OAuthFlow(
             return Fail(CallbackError.MissingCode, "hh.ru did not send an authorization code. Start the setup again.");
         }
 
-        if (!hhOptions.Value.HasCredentials)
-        {
-            return Fail(CallbackError.Configuration, "HeadHunter__ClientId and HeadHunter__ClientSecret are not set.");
-        }
-
-        var exchanged = await tokenClient.ExchangeCodeAsync(code, urls.RedirectUri, ct);
-        if (exchanged.Tokens is not { } pair)
-        {
-            var e = exchanged.Error!;
-            Log.ExchangeFailed(logger, e.Kind, e.StatusCode);
-            var kind = e.Kind switch
-            {
-                TokenErrorKind.Transient => CallbackError.HhUnavailable,
-                TokenErrorKind.InvalidClient or TokenErrorKind.BadRedirect => CallbackError.Configuration,
-                _ => CallbackError.CodeRejected,
-            };
-            return Fail(kind, kind == CallbackError.CodeRejected && e.Kind == TokenErrorKind.ReconnectRequired
-                ? $"hh.ru rejected the authorization ({e.Error}: {e.Description}); start the setup again."
-                : e.Message);
-        }
-
-        await tokens.StoreNewPairAsync(pair, ct);
-
-        HhMe? me = null;
-        IReadOnlyList<HhResume> resumes = [];
-        string? readProblem = null;
-        try
-        {
-            me = await hh.GetMeAsync(pair.AccessToken, ct);
-            resumes = await hh.GetMyResumesAsync(pair.AccessToken, ct);
-        }
-        catch (HhApiException ex)
-        {
-            readProblem = ex.Error.Message;
-        }
-
-        var now = time.GetUtcNow();
-        try
-        {
-            await state.UpdateAccountAsync(a => a with
-            {
-                Status = AccountStatus.Connected,
-                HhUserId = me?.Id ?? a.HhUserId,
-                DisplayName = me?.DisplayName ?? a.DisplayName,
-                ConnectedAt = now,
-                TokenExpiresAt = pair.ExpiresAt,
-                TokenFingerprint = pair.Fingerprint,
-                Problem = readProblem,
-                UpdatedAt = now,
-            }, ct);
-        }
-        catch (StateStoreException ex)
-        {
-            Log.StateUnavailable(logger, ex.Message);
-        }
-
-        Log.Connected(logger, pair.Fingerprint, resumes.Count);
-        var who = me?.DisplayName ?? "your hh.ru account";
-        var list = resumes.Count == 0 ? "no resumes found yet" : string.Join("\n", resumes.Select(r => "• " + WebUtility.HtmlEncode(r.DisplayTitle)));
-        await telegram.SendAsync($"✅ <b>Connected to hh.ru</b> as {WebUtility.HtmlEncode(who)}.\n{list}\n\nResumes will be raised as soon as hh.ru allows.", ct);
-
-        var message = readProblem is null
-            ? $"Connected as {who}."
-            : $"Connected, but reading the account failed: {readProblem}";
-        return new CallbackResult(CallbackError.None, message, me, resumes);
+        return await connector.ConnectWithCodeAsync(code, ct);
     }
 
     private void EnsureCredentials()
@@ -190,18 +133,6 @@ public sealed partial class OAuthFlow(
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
 
     private static CallbackResult Fail(CallbackError error, string message) => new(error, message, null, []);
-
-    private static partial class Log
-    {
-        [LoggerMessage(3001, LogLevel.Warning, "Authorization code exchange failed: {Kind} (HTTP {Status}).")]
-        public static partial void ExchangeFailed(ILogger logger, TokenErrorKind kind, int status);
-
-        [LoggerMessage(3002, LogLevel.Information, "hh.ru account connected: pair {Fingerprint}, {Resumes} resume(s).")]
-        public static partial void Connected(ILogger logger, string fingerprint, int resumes);
-
-        [LoggerMessage(3003, LogLevel.Warning, "State storage unavailable while connecting: {Reason}")]
-        public static partial void StateUnavailable(ILogger logger, string reason);
-    }
 }
 
 public sealed class OAuthConfigurationException : Exception

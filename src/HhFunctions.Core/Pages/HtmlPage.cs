@@ -15,6 +15,8 @@ public static class HtmlPage
         .card { border: 1px solid #8886; border-radius: .5rem; padding: 1rem 1.25rem; margin: 1rem 0; }
         .card > :first-child { margin-top: 0; } .card > :last-child { margin-bottom: 0; }
         code { font-size: .9em; } .nowrap { white-space: nowrap; }
+        textarea, input[type=text], input[type=password] { width: 100%; box-sizing: border-box; font: inherit; padding: .4rem; }
+        details.card summary { cursor: pointer; } button.button { border: 0; font: inherit; cursor: pointer; }
         @media (max-width: 40rem) {
           table.stack thead { display: none; }
           table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; }

@@ -5,6 +5,9 @@ public enum AccountStatus
     NotConnected,
     Connected,
     NeedsReconnect,
+
+    /// <summary>The pair works, but hh.ru refuses this application access to the applicant API (resumes).</summary>
+    NoApplicantAccess,
 }
 
 /// <summary>The connected hh.ru account as the app last saw it. Holds no token.</summary>
@@ -20,6 +23,18 @@ public sealed record AccountState(
     DateTimeOffset? UpdatedAt)
 {
     public static AccountState Empty { get; } = new(AccountStatus.NotConnected, null, null, null, null, null, null, false, null);
+
+    /// <summary>When hh.ru first refused applicant access (status <see cref="AccountStatus.NoApplicantAccess"/>).</summary>
+    public DateTimeOffset? AccessRefusedSince { get; init; }
+
+    /// <summary>The last "say it once" notice sent to the owner (a key, no secret); cleared when the account changes.</summary>
+    public string? LastNotice { get; init; }
+
+    /// <summary>Fingerprint of the pair in HeadHunter__AccessToken/RefreshToken last imported or refused at start.</summary>
+    public string? SettingsImportFingerprint { get; init; }
+
+    /// <summary>Why that settings pair was refused (null: it was imported).</summary>
+    public string? SettingsImportProblem { get; init; }
 }
 
 public static class OneTimePurpose
@@ -29,6 +44,9 @@ public static class OneTimePurpose
 
     /// <summary>A setup link sent to the owner (Telegram, status page) that starts the OAuth flow once.</summary>
     public const string SetupLink = "setup-link";
+
+    /// <summary>The antiforgery value of one status-page form (paste a code, import a pair).</summary>
+    public const string FormToken = "form-token";
 }
 
 public sealed record OneTimeToken(string Purpose, string Value, DateTimeOffset ExpiresAt, DateTimeOffset? UsedAt);

@@ -56,6 +56,8 @@ public sealed partial class BotCommands(
         /pause — stop raising until /resume
         /resume — raise again on schedule
         /connect — a one-time link to connect or reconnect hh.ru
+        /code &lt;code or address&gt; — finish connecting with a code hh.ru sent elsewhere
+        /tokens &lt;access&gt; &lt;refresh&gt; — import a token pair you already have
         /help — this list
         """;
 
@@ -112,6 +114,8 @@ public sealed partial class BotCommands(
                 "pause" => await SetPausedAsync(services, paused: true, ct),
                 "resume" => await SetPausedAsync(services, paused: false, ct),
                 "connect" => await ConnectAsync(services, ct),
+                "code" => await services.GetRequiredService<AccessCommands>().CodeAsync(message.Text, message.MessageId, ct),
+                "tokens" => await services.GetRequiredService<AccessCommands>().TokensAsync(message.Text, message.MessageId, ct),
                 "help" or "start" => HelpText,
                 "" => HelpText,
                 _ => $"Unknown command /{E(command)}.\n\n{HelpText}",
@@ -168,6 +172,7 @@ public sealed partial class BotCommands(
         {
             AccountStatus.Connected => $"Account: <b>{E(m.Account ?? "hh.ru account")}</b> — connected\n",
             AccountStatus.NeedsReconnect => $"Account: <b>{E(m.Account ?? "hh.ru account")}</b> — needs reconnect: /connect\n",
+            AccountStatus.NoApplicantAccess => $"Account: <b>{E(m.Account ?? "hh.ru account")}</b> — connected, but hh.ru refuses applicant access\n",
             _ => "Account: not connected — /connect\n",
         });
         sb.Append("Token: ").Append(E(m.TokenState));
@@ -328,7 +333,7 @@ public sealed partial class BotCommands(
         return true;
     }
 
-    private static bool IsKnown(string command) => command is "status" or "bump" or "pause" or "resume" or "connect" or "help" or "start" or "";
+    private static bool IsKnown(string command) => command is "status" or "bump" or "pause" or "resume" or "connect" or "code" or "tokens" or "help" or "start" or "";
 
     private static string Outcome(ResumeState r) => r.LastOutcome switch
     {

@@ -48,6 +48,10 @@ public sealed partial class TokenManager(
             {
                 throw await MarkReconnectAsync(again.Error.Message, ct);
             }
+            catch (HhApiException again) when (again.Error.Kind == HhErrorKind.ApplicationNotFound)
+            {
+                throw await ConfigurationProblemAsync(again.Error.Message, ct);
+            }
             catch (HhApiException again) when (again.Error.Kind == HhErrorKind.TokenExpired)
             {
                 // Retried once already: hh.ru contradicts itself (token_expired, yet "token not expired" on refresh).
@@ -62,6 +66,11 @@ public sealed partial class TokenManager(
         catch (HhApiException ex) when (ex.Error.NeedsReconnect)
         {
             throw await MarkReconnectAsync(ex.Error.Message, ct);
+        }
+        catch (HhApiException ex) when (ex.Error.Kind == HhErrorKind.ApplicationNotFound)
+        {
+            // The app's settings are wrong (or its app was deleted): a reconnect link would only loop.
+            throw await ConfigurationProblemAsync(ex.Error.Message, ct);
         }
     }
 
@@ -133,7 +142,7 @@ public sealed partial class TokenManager(
             if (result.Tokens is { } fresh)
             {
                 await PersistAsync(fresh, CancellationToken.None);
-                await TryUpdateAccountAsync(a => a with { TokenExpiresAt = fresh.ExpiresAt, TokenFingerprint = fresh.Fingerprint, UpdatedAt = time.GetUtcNow() }, ct);
+                await TryUpdateAccountAsync(a => a with { TokenExpiresAt = fresh.KnownExpiry, TokenFingerprint = fresh.Fingerprint, UpdatedAt = time.GetUtcNow() }, ct);
                 Log.Refreshed(logger, fresh.Fingerprint, fresh.ExpiresAt);
                 return fresh;
             }
@@ -157,19 +166,73 @@ public sealed partial class TokenManager(
                 case TokenErrorKind.ReconnectRequired:
                     throw await MarkReconnectAsync(error.Message, ct);
                 case TokenErrorKind.InvalidClient or TokenErrorKind.BadRedirect:
-                    var account = await TryGetAccountAsync(ct);
-                    if (account?.Problem != error.Message)
-                    {
-                        // Told once per problem, not on every run until the settings are fixed.
-                        await TryUpdateAccountAsync(a => a with { Problem = error.Message, UpdatedAt = time.GetUtcNow() }, ct);
-                        await alerts.ConfigurationProblemAsync(error.Message, ct);
-                    }
-
-                    throw new TokenUnavailableException(TokenProblem.Configuration, error.Message);
+                    throw await ConfigurationProblemAsync(error.Message, ct);
                 default:
                     throw new TokenUnavailableException(TokenProblem.Transient, error.Message + " The stored pair is kept; the refresh is tried again on the next run.");
             }
         }
+    }
+
+    /// <summary>Records a configuration problem, tells the owner once per problem, and returns the exception to throw.</summary>
+    private async Task<TokenUnavailableException> ConfigurationProblemAsync(string message, CancellationToken ct)
+    {
+        var account = await TryGetAccountAsync(ct);
+        if (account?.Problem != message)
+        {
+            // Told once per problem, not on every run until the settings are fixed.
+            await TryUpdateAccountAsync(a => a with { Problem = message, UpdatedAt = time.GetUtcNow() }, ct);
+            await alerts.ConfigurationProblemAsync(message, ct);
+        }
+
+        return new TokenUnavailableException(TokenProblem.Configuration, message);
+    }
+
+    /// <summary>
+    /// The refresh lock for an import, without waiting: null when another import or a refresh holds it.
+    /// Imported pairs go through the same lock as rotations, so an import never races a refresh.
+    /// </summary>
+    public async Task<ILease?> TryLockForImportAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await locks.TryAcquireAsync(RefreshLockName, LeaseTime, TimeSpan.Zero, ct);
+        }
+        catch (StateStoreException ex)
+        {
+            throw new TokenUnavailableException(TokenProblem.Transient, "The token lock cannot be taken (state storage unreachable); nothing was changed. Try again in a minute.", ex);
+        }
+    }
+
+    /// <summary>The stored pair, or null (none stored, or the vault cannot be read). Never refreshes.</summary>
+    public Task<TokenSet?> ReadStoredAsync(CancellationToken ct) => TryReadAsync(ct);
+
+    /// <summary>
+    /// Refreshes an imported pair whose access token hh.ru says has expired, and saves the new pair before it is
+    /// returned. The caller holds the lock from <see cref="TryLockForImportAsync"/>.
+    /// </summary>
+    public async Task<HhTokenResult> RefreshImportedAsync(TokenSet imported, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(imported);
+        Log.Refreshing(logger, imported.Fingerprint, imported.ExpiresAt);
+        var result = await tokenClient.RefreshAsync(imported.RefreshToken, CancellationToken.None);
+        if (result.Tokens is { } fresh)
+        {
+            await PersistAsync(fresh, CancellationToken.None);
+            Log.Refreshed(logger, fresh.Fingerprint, fresh.ExpiresAt);
+        }
+        else
+        {
+            Log.RefreshRejected(logger, result.Error!.Kind, result.Error.StatusCode);
+        }
+
+        return result;
+    }
+
+    /// <summary>Saves an imported pair hh.ru accepted. The caller holds the lock from <see cref="TryLockForImportAsync"/>.</summary>
+    public Task StoreImportedAsync(TokenSet tokens, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        return PersistAsync(tokens, ct);
     }
 
     private async Task<TokenSet> PostponeExpiryAsync(TokenSet current, CancellationToken ct)

@@ -16,6 +16,9 @@ public enum TokenProblem
 
     /// <summary>The app's hh.ru credentials are wrong.</summary>
     Configuration,
+
+    /// <summary>The pair works, but hh.ru refuses this application the applicant API (told once, not a failure).</summary>
+    NoApplicantAccess,
 }
 
 /// <summary>No usable access token now. The message is for people and never contains a token.</summary>
@@ -43,6 +46,9 @@ public sealed class TokenUnavailableException : Exception
     }
 
     public TokenProblem Problem { get; }
+
+    /// <summary>For standing conditions told once (see Telegram/OwnerNotices): the key of the notice.</summary>
+    public string? NoticeKey { get; init; }
 
     /// <summary>Problems the owner must act on (shown with the reconnect link).</summary>
     public bool NeedsOwner => Problem is TokenProblem.NotConnected or TokenProblem.ReconnectRequired or TokenProblem.Configuration;

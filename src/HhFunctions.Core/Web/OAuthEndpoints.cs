@@ -44,17 +44,7 @@ public sealed class OAuthEndpoints(OAuthFlow flow, PublicUrls urls)
             return HttpEndpoints.Problem(request, status, Title(result.Error), result.Message);
         }
 
-        var resumes = result.Resumes.Count == 0
-            ? "<p class=\"muted\">No resumes found on this account yet. Create and publish one on hh.ru; it will be raised automatically.</p>"
-            : "<ul>" + string.Concat(result.Resumes.Select(r => $"<li>{HtmlPage.E(r.DisplayTitle)} <span class=\"muted\">({HtmlPage.E(r.Status?.Name ?? r.Status?.Id ?? "status unknown")})</span></li>")) + "</ul>";
-        var html = HtmlPage.Render("Connected", $"""
-            <h1 class="ok">Connected to hh.ru</h1>
-            <p>{HtmlPage.E(result.Message)}</p>
-            <h2>Resumes</h2>
-            {resumes}
-            <p>They will be raised as soon as hh.ru allows. You can close this page.</p>
-            """);
-        return HttpEndpoints.Html(200, html);
+        return HttpEndpoints.Html(200, AccessPages.ConnectedPage(result));
     }
 
     private static string Title(CallbackError error) => error switch

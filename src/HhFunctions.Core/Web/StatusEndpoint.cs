@@ -8,7 +8,6 @@ using HhFunctions.Telegram;
 using Microsoft.Extensions.Options;
 
 using HhFunctions.Jobs;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 
 namespace HhFunctions.Web;
@@ -28,10 +27,17 @@ public sealed record StatusModel(
 {
     /// <summary>Telegram__BotToken and Telegram__ChatId are set: reports and bot commands work.</summary>
     public bool TelegramConfigured { get; init; }
+
+    /// <summary>The single-use antiforgery value of the page's forms (paste a code, import a pair); null: no forms.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? FormToken { get; init; }
+
+    /// <summary>What became of HeadHunter__AccessToken / HeadHunter__RefreshToken, while they are set.</summary>
+    public string? ImportSettingsNotice { get; init; }
 }
 
 /// <summary>Builds what the status page and the /status bot command show.</summary>
-public sealed class StatusService(IStateStore state, SetupLinks links, IOptions<HhOptions> hh, IOptions<TelegramOptions> telegram, TimeProvider time)
+public sealed class StatusService(IStateStore state, SetupLinks links, AccessPages forms, IOptions<HhOptions> hh, IOptions<TelegramOptions> telegram, TimeProvider time)
 {
     public const int RunsShown = 20;
 
@@ -49,73 +55,48 @@ public sealed class StatusService(IStateStore state, SetupLinks links, IOptions<
             AccountStatus.NotConnected => "not connected",
             AccountStatus.NeedsReconnect => "needs reconnect",
             _ when account.TokenExpiresAt is { } until && until <= now => "expired, refreshed on the next run",
+            _ when account.TokenExpiresAt is null => "valid, expiry unknown (used until hh.ru says it has expired, then refreshed)",
             _ => "valid",
         };
         return new StatusModel(now, hh.Value.HasCredentials, account.Status, account.DisplayName, tokenState, account.TokenExpiresAt, account.Problem, account.Paused, resumes, runs, withConnectLink ? await links.CreateAsync(ct) : null)
         {
             TelegramConfigured = telegram.Value.IsConfigured,
+            FormToken = withConnectLink ? await forms.MintFormTokenAsync(ct) : null,
+            ImportSettingsNotice = SettingsImport.Notice(hh.Value, account),
         };
     }
 }
 
 /// <summary>GET /api/status (function key in Azure): HTML page, or JSON with Accept: application/json.</summary>
-public sealed class StatusEndpoint(StatusService status, IAntiforgery antiforgery, IBumpRequests bumps, TimeProvider time)
+public sealed class StatusEndpoint(StatusService status, AccessPages forms)
 {
     public async Task<IResult> GetAsync(HttpRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         var model = await status.GetAsync(ct);
-        if (request.WantsJson())
-        {
-            return HttpEndpoints.Json(200, model);
-        }
-
-        var form = antiforgery.GetAndStoreTokens(request.HttpContext);
-        request.HttpContext.Response.Headers.CacheControl = "no-store"; // antiforgery adds "no-cache"; "no-store" alone says it all
-        return HttpEndpoints.Html(200, Render(model, form.RequestToken));
+        return request.WantsJson() ? HttpEndpoints.Json(200, model) : HttpEndpoints.Html(200, Render(model));
     }
 
     /// <summary>
-    /// POST /api/status (function key in Azure): the page's forms, antiforgery-checked. "action=bump" queues an
-    /// on-demand run (the BumpOnDemand function runs it), then the browser is sent back to the page.
+    /// POST /api/status (function key in Azure): the page's forms (paste a code, import a pair, raise now), each
+    /// with the page's single-use antiforgery value; a cross-site POST is refused. See <see cref="AccessPages"/>.
     /// </summary>
     public async Task<IResult> PostAsync(HttpRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!request.HasFormContentType)
+        var body = await HttpEndpoints.ReadBodyAsync(request, ct);
+        var answer = await forms.HandlePostAsync(body, request.Headers["Sec-Fetch-Site"].ToString(), ct);
+        if (request.WantsJson())
         {
-            return HttpEndpoints.Problem(request, 415, "Form expected", "Send the status page's form (application/x-www-form-urlencoded).");
+            return answer.Status is >= 200 and < 300
+                ? HttpEndpoints.Json(answer.Status, new { answer.Title, answer.Message })
+                : HttpEndpoints.Problem(request, answer.Status, answer.Title, answer.Message);
         }
 
-        try
-        {
-            await antiforgery.ValidateRequestAsync(request.HttpContext);
-        }
-        catch (AntiforgeryValidationException)
-        {
-            return HttpEndpoints.Problem(request, 400, "Form expired", "The form was not sent from this app's status page, or it is too old. Reload the status page and try again.");
-        }
-
-        var form = await request.ReadFormAsync(ct);
-        var action = form["action"].ToString();
-        switch (action)
-        {
-            case "bump":
-                await bumps.EnqueueAsync(new BumpRequest(BumpRequestHandler.StatusPageTrigger, time.GetUtcNow()), ct);
-                return HttpEndpoints.Html(202, HtmlPage.Render("Raise queued", $"""
-                    <h1>Raise queued</h1>
-                    <p>The run starts in a moment and raises every resume hh.ru allows now.</p>
-                    <p><a class="button" id="back" href="{HtmlPage.E(BackLink(request))}">Back to the status page</a></p>
-                    """));
-            default:
-                return HttpEndpoints.Problem(request, 400, "Unknown action", "The form's action is not one this page knows.");
-        }
+        return HttpEndpoints.Html(answer.Status, answer.Html);
     }
 
-    /// <summary>The status page's own address, keeping the function key the browser came with.</summary>
-    private static string BackLink(HttpRequest request) => request.PathBase + request.Path + request.QueryString;
-
-    public static string Render(StatusModel m, string? formToken = null)
+    public static string Render(StatusModel m)
     {
         ArgumentNullException.ThrowIfNull(m);
         var sb = new StringBuilder();
@@ -123,6 +104,7 @@ public sealed class StatusEndpoint(StatusService status, IAntiforgery antiforger
         {
             AccountStatus.Connected => ("ok", "Connected" + (m.Account is null ? string.Empty : " as " + m.Account)),
             AccountStatus.NeedsReconnect => ("bad", "Needs reconnect" + (m.Account is null ? string.Empty : " (" + m.Account + ")")),
+            AccountStatus.NoApplicantAccess => ("bad", "No applicant access" + (m.Account is null ? string.Empty : " (" + m.Account + ")")),
             _ => ("warn", "Not connected"),
         };
         var button = m.AccountStatus == AccountStatus.NotConnected ? "Connect hh.ru" : "Reconnect hh.ru";
@@ -136,8 +118,10 @@ public sealed class StatusEndpoint(StatusService status, IAntiforgery antiforger
               {(m.Problem is null ? string.Empty : $"<p class=\"bad\" id=\"problem\">{HtmlPage.E(m.Problem)}</p>")}
               {(m.Configured ? string.Empty : "<p class=\"warn\">HeadHunter__ClientId / HeadHunter__ClientSecret are not set: connecting will fail until they are.</p>")}
               {(m.ConnectUrl is null ? string.Empty : $"<p><a class=\"button\" id=\"connect\" href=\"{HtmlPage.E(m.ConnectUrl.AbsoluteUri)}\">{button}</a></p>")}
-              {(formToken is null || m.AccountStatus != AccountStatus.Connected ? string.Empty : $"<form method=\"post\" id=\"raise-now\"><input type=\"hidden\" name=\"__hh_form\" value=\"{HtmlPage.E(formToken)}\"><button class=\"button\" type=\"submit\" name=\"action\" value=\"bump\">Raise now</button></form>")}
+              {(m.FormToken is null || m.AccountStatus != AccountStatus.Connected ? string.Empty : AccessPages.RenderRaiseNow(m.FormToken))}
+              {(m.ImportSettingsNotice is null ? string.Empty : $"<p class=\"warn\" id=\"import-settings\">{HtmlPage.E(m.ImportSettingsNotice)}</p>")}
             </div>
+            {(m.FormToken is null ? string.Empty : AccessPages.RenderForms(m.FormToken))}
             <p class="muted" id="telegram">{(m.TelegramConfigured
                 ? "Reports go to Telegram; send /help to the bot for its commands (/status, /bump, /pause, /resume, /connect)."
                 : "Telegram is not configured (Telegram__BotToken, Telegram__ChatId): reports are only logged.")}</p>

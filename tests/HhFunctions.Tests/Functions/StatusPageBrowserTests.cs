@@ -149,6 +149,35 @@ public sealed partial class StatusPageBrowserTests(BrowserFixture browser) : ICl
         Assert.Equal("Connect hh.ru", await page.Locator("#connect").InnerTextAsync());
     }
 
+    [Fact]
+    public async Task StatusPage_PasteTheRedirectedAddress_FormConnectsTheAccount()
+    {
+        using var app = AppFactory.With(new Dictionary<string, string?> { ["HeadHunter:RedirectUri"] = "https://hh.ru/" });
+        app.Hh.RegisteredRedirectUri = "https://hh.ru/";
+        app.Hh.AddResume("r1", "Senior C# developer");
+        var baseUrl = app.StartOnLoopback();
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = baseUrl };
+        using var start = await http.GetAsync(new Uri("/api/oauth/start", UriKind.Relative));
+        var landed = app.Hh.Authorize(start.Headers.Location!);
+        var (page, blocked) = await browser.NewPageAsync(390, 844);
+
+        await page.GotoAsync(new Uri(baseUrl, "/api/status").AbsoluteUri);
+        await page.Locator("#paste-code summary").ClickAsync();
+        await page.Locator("#import-tokens summary").ClickAsync();
+        Assert.False(await HasHorizontalScrollAsync(page), "The open forms make the page scroll sideways on a phone.");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshots.PathOf("status-forms-phone"), FullPage = true });
+        await page.Locator("#pasted").FillAsync(landed.AbsoluteUri);
+        await page.Locator("#paste-code button[type=submit]").ClickAsync();
+
+        Assert.Equal("Connected to hh.ru", await page.Locator("h1").InnerTextAsync());
+        Assert.Contains("Senior C# developer", await page.InnerTextAsync("body"), StringComparison.Ordinal);
+        AssertNoSecrets(app, await page.ContentAsync());
+        await page.GotoAsync(new Uri(baseUrl, "/api/status").AbsoluteUri);
+        Assert.Equal($"Connected as {AppSeed.AccountName}", await page.Locator("#account-status").InnerTextAsync());
+        Assert.Equal("Senior C# developer", await page.Locator("#resumes tbody tr td").First.InnerTextAsync());
+        Assert.Empty(blocked);
+    }
+
     private async Task<byte[]> ScreenshotAsync(Uri url, int width, int height)
     {
         var (page, _) = await browser.NewPageAsync(width, height);

@@ -19,7 +19,7 @@ public sealed partial class StatusRaiseNowTests
         var token = FormToken().Match(page).Groups[1].Value;
         Assert.NotEmpty(token);
 
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__hh_form"] = System.Net.WebUtility.HtmlDecode(token), ["action"] = "bump" });
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["af"] = System.Net.WebUtility.HtmlDecode(token), ["form"] = "bump" });
         using var response = await client.PostAsync(new Uri("/api/status", UriKind.Relative), form);
         await app.BotIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -31,20 +31,41 @@ public sealed partial class StatusRaiseNowTests
     }
 
     [Fact]
-    public async Task RaiseNow_TokenFromAnotherBrowser_400AndNothingQueued()
+    public async Task RaiseNow_SameFormSentTwice_SecondRefusedAndOnlyOneRun()
     {
         using var app = new AppFactory();
         await app.ConnectAsync();
         app.Hh.AddResume("r1", "Senior C# developer");
-        using var owner = app.CreateClient();
-        var token = FormToken().Match(await owner.GetStringAsync(new Uri("/api/status", UriKind.Relative))).Groups[1].Value;
-        using var stranger = app.CreateClient(); // a cross-site form: the token without the owner's cookie
+        using var client = app.CreateClient();
+        var token = System.Net.WebUtility.HtmlDecode(FormToken().Match(await client.GetStringAsync(new Uri("/api/status", UriKind.Relative))).Groups[1].Value);
 
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__hh_form"] = System.Net.WebUtility.HtmlDecode(token), ["action"] = "bump" });
-        using var response = await stranger.PostAsync(new Uri("/api/status", UriKind.Relative), form);
+        using var first = await client.PostAsync(new Uri("/api/status", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["af"] = token, ["form"] = "bump" }));
+        using var second = await client.PostAsync(new Uri("/api/status", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["af"] = token, ["form"] = "bump" }));
         await app.BotIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, second.StatusCode);
+        Assert.Single(await app.State().GetRecentRunsAsync(5, default));
+    }
+
+    [Fact]
+    public async Task RaiseNow_CrossSitePost_403AndNothingQueued()
+    {
+        using var app = new AppFactory();
+        await app.ConnectAsync();
+        app.Hh.AddResume("r1", "Senior C# developer");
+        using var client = app.CreateClient();
+        var token = System.Net.WebUtility.HtmlDecode(FormToken().Match(await client.GetStringAsync(new Uri("/api/status", UriKind.Relative))).Groups[1].Value);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/status", UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["af"] = token, ["form"] = "bump" }),
+        };
+        request.Headers.Add("Sec-Fetch-Site", "cross-site");
+
+        using var response = await client.SendAsync(request);
+        await app.BotIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Empty(app.Hh.Resumes[0].Raises);
         Assert.Empty(await app.State().GetRecentRunsAsync(5, default));
     }
@@ -60,6 +81,6 @@ public sealed partial class StatusRaiseNowTests
         Assert.DoesNotContain("raise-now", page, StringComparison.Ordinal);
     }
 
-    [GeneratedRegex("name=\"__hh_form\" value=\"([^\"]+)\"")]
+    [GeneratedRegex("id=\"raise-now\"><input type=\"hidden\" name=\"form\" value=\"bump\"><input type=\"hidden\" name=\"af\" value=\"([^\"]+)\"")]
     private static partial Regex FormToken();
 }

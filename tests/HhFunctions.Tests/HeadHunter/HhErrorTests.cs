@@ -13,7 +13,7 @@ public sealed class HhErrorTests
     [InlineData("hh-oauth-token-expired.json", HhErrorKind.TokenExpired, "oauth", "token_expired", false)]
     [InlineData("hh-oauth-token-revoked.json", HhErrorKind.TokenRevoked, "oauth", "token_revoked", true)]
     [InlineData("hh-oauth-bad-authorization.json", HhErrorKind.BadAuthorization, "oauth", "bad_authorization", true)]
-    [InlineData("hh-oauth-application-not-found.json", HhErrorKind.ApplicationNotFound, "oauth", "application_not_found", true)]
+    [InlineData("hh-oauth-application-not-found.json", HhErrorKind.ApplicationNotFound, "oauth", "application_not_found", false)]
     [InlineData("hh-oauth-user-auth-expected.json", HhErrorKind.OAuthOther, "oauth", "user_auth_expected", false)]
     public void Parse_OAuthErrorBody_ClassifiesByValue(string payload, HhErrorKind kind, string type, string value, bool needsReconnect)
     {

@@ -33,6 +33,21 @@ public sealed class BadInputCorpusTests
             return System.Web.HttpUtility.ParseQueryString(location.Query)["state"]!;
         }
 
+        /// <summary>A status-page form POST with the page's own antiforgery value.</summary>
+        public async Task<HttpRequestMessage> FormAsync(params (string Key, string Value)[] fields)
+        {
+            var all = fields.ToDictionary(f => f.Key, f => f.Value);
+            all.TryAdd("af", await App.FormTokenAsync());
+            return new HttpRequestMessage(HttpMethod.Post, new Uri("/api/status", UriKind.Relative)) { Content = new FormUrlEncodedContent(all) };
+        }
+
+        public Task<HttpRequestMessage> PasteAsync(string pasted) => FormAsync(("form", "code"), ("pasted", pasted));
+
+        public Task<HttpRequestMessage> ImportAsync(string access, string refresh) => FormAsync(("form", "tokens"), ("access", access), ("refresh", refresh));
+
+        /// <summary>Held until the app is disposed: an import or refresh in progress elsewhere.</summary>
+        public ILease? HeldLock { get; set; }
+
         public async Task<string> SetupLinkAsync()
         {
             using var scope = App.Services.CreateScope();
@@ -107,6 +122,65 @@ public sealed class BadInputCorpusTests
             }, CancellationToken.None);
             return Get($"/api/oauth/callback?state={E(await c.IssuedStateAsync())}&code={E(code)}");
         }, [400], "already been used"),
+        new("paste: junk", c => c.PasteAsync("<html>hello, world</html>"), [400], "does not look like"),
+        new("paste: address without code", c => c.PasteAsync("https://hh.ru/?from=oauth&lang=RU"), [400], "has no"),
+        new("paste: access_denied address", c => c.PasteAsync("https://hh.ru/?error=access_denied"), [400], "declined"),
+        new("paste: 10,000 characters", c => c.PasteAsync(new string('c', 10_000)), [400], "characters long"),
+        new("paste: code of another application", c => c.PasteAsync(c.App.Hh.IssueCode(c.App.RedirectUri.AbsoluteUri, Testing.FakeHhApi.OtherClientId)), [400], "issued to"),
+        new("paste: code already used", async c =>
+        {
+            var code = c.App.Hh.IssueCode(c.App.RedirectUri.AbsoluteUri);
+            await ExchangeElsewhereAsync(c, code);
+            return await c.PasteAsync(code);
+        }, [400], "already been used"),
+        new("paste: code older than 10 minutes", async c =>
+        {
+            var code = c.App.Hh.IssueCode(c.App.RedirectUri.AbsoluteUri);
+            var request = await c.PasteAsync(code);
+            c.App.Time.Advance(Testing.FakeHhApi.CodeLifetime + TimeSpan.FromMinutes(1));
+            return request;
+        }, [400], "code expired"),
+        new("paste: state that does not match", c => c.PasteAsync($"https://hh.ru/?code={E(c.App.Hh.IssueCode(c.App.RedirectUri.AbsoluteUri))}&state=not-issued-by-this-app"), [400], "does not match"),
+        new("paste: expired state", async c =>
+        {
+            var state = await c.IssuedStateAsync();
+            var request = await c.PasteAsync($"https://hh.ru/?code={E(c.App.Hh.IssueCode(c.App.RedirectUri.AbsoluteUri))}&state={E(state)}");
+            c.App.Time.Advance(OAuthFlow.StateLifetime + TimeSpan.FromMinutes(1));
+            return request;
+        }, [400], "expired"),
+        new("import: token with a space", c =>
+        {
+            var (a, r, _) = c.App.Hh.SeedTokens();
+            return c.ImportAsync(a[..6] + " " + a[6..], r);
+        }, [400], "space or a line break"),
+        new("import: token with a line break", c =>
+        {
+            var (a, r, _) = c.App.Hh.SeedTokens();
+            return c.ImportAsync(a, r[..6] + "\r\n" + r[6..]);
+        }, [400], "space or a line break"),
+        new("import: access and refresh swapped", c =>
+        {
+            var (a, r, _) = c.App.Hh.SeedTokens();
+            return c.ImportAsync(r, a);
+        }, [400], "swapped"),
+        new("import: refresh token hh.ru already rotated", c =>
+        {
+            var (a, r, _) = c.App.Hh.SeedTokens(TimeSpan.FromMinutes(30));
+            c.App.Time.Advance(TimeSpan.FromHours(1));
+            c.App.Hh.RotateElsewhere(r);
+            return c.ImportAsync(a, r);
+        }, [400], "already used"),
+        new("import: 10,000-character token", c => c.ImportAsync(new string('A', 10_000), "RT-" + new string('r', 40)), [400], "characters long"),
+        new("import: one token missing", c => c.ImportAsync("AT-" + new string('a', 40), string.Empty), [400], "missing"),
+        new("import: while another import or refresh holds the lock", async c =>
+        {
+            var (a, r, _) = c.App.Hh.SeedTokens();
+            var request = await c.ImportAsync(a, r);
+            c.HeldLock = await c.App.Services.GetRequiredService<IDistributedLock>().TryAcquireAsync(TokenManager.RefreshLockName, TimeSpan.FromMinutes(5), TimeSpan.Zero, CancellationToken.None);
+            return request;
+        }, [409], "in progress"),
+        new("status form: no antiforgery value", c => c.FormAsync(("form", "code"), ("pasted", "abcdefgh"), ("af", string.Empty)), [403], "antiforgery"),
+        new("status form: unknown form", c => c.FormAsync(("form", "delete-everything")), [400], "does not say"),
         new("link: no token", _ => Task.FromResult(Get("/api/oauth/link")), [400], "not a setup link"),
         new("link: unknown token", _ => Task.FromResult(Get("/api/oauth/link?t=forged")), [400], "not a setup link"),
         new("link: oversized token", _ => Task.FromResult(Get("/api/oauth/link?t=" + new string('t', 3000))), [400]),
@@ -126,16 +200,13 @@ public sealed class BadInputCorpusTests
         new("start: POST", _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, new Uri("/api/oauth/start", UriKind.Relative))), [405]),
         new("callback: DELETE", _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Delete, new Uri("/api/oauth/callback?state=x", UriKind.Relative))), [405]),
         new("status: PUT", _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Put, new Uri("/api/status", UriKind.Relative))), [405]),
-        new("status: POST without a form", _ => Task.FromResult(Post("/api/status", "{\"action\":\"bump\"}")), [415], "Form expected"),
-        new("status: POST form without the antiforgery token", _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, new Uri("/api/status", UriKind.Relative))
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["action"] = "bump" }),
-        }), [400], "Reload the status page"),
+        new("status: POST JSON instead of the form", _ => Task.FromResult(Post("/api/status", "{\"form\":\"bump\"}")), [403], "antiforgery"),
+        new("status: POST raise-now form without the antiforgery value", _ => Task.FromResult(Form("/api/status", new() { ["form"] = "bump" })), [403], "antiforgery"),
         new("webhook: body over 1 MiB", _ => Task.FromResult(Post("/api/telegram/webhook", "{\"pad\":\"" + new string('x', 1_100_000) + "\"}")), [413]),
         new("unknown route", _ => Task.FromResult(Post("/api/no-such-function", "{}")), [404]),
-        new("status: POST empty form", _ => Task.FromResult(Form("/api/status", [])), [400], "Reload the status page"),
-        new("status: POST forged antiforgery token", _ => Task.FromResult(Form("/api/status", new() { ["__hh_form"] = "CfDJ8forged", ["action"] = "bump" })), [400], "Reload the status page"),
-        new("status: POST form over 1 MiB", _ => Task.FromResult(Form("/api/status", new() { ["action"] = new string('x', 1_100_000) })), [413]),
+        new("status: POST empty form", _ => Task.FromResult(Form("/api/status", [])), [403], "antiforgery"),
+        new("status: POST forged antiforgery value", _ => Task.FromResult(Form("/api/status", new() { ["af"] = "forged-value", ["form"] = "bump" })), [403], "antiforgery"),
+        new("status: POST form over 1 MiB", _ => Task.FromResult(Form("/api/status", new() { ["pasted"] = new string('x', 1_100_000) })), [413]),
         new("status: query over 4 KiB", _ => Task.FromResult(Get("/api/status?x=" + new string('x', 5000))), [414]),
         new("link: t given twice", _ => Task.FromResult(Get("/api/oauth/link?t=a&t=b")), [400], "more than once"),
         new("webhook: no secret, junk body", _ => Task.FromResult(Webhook("{oops", secret: null)), [401]),
@@ -172,6 +243,14 @@ public sealed class BadInputCorpusTests
         Assert.True(mentions, $"{input.Name}: the answer does not say '{input.MustContain}': {Shorten(body)}");
         Assert.True(nothingStored, $"{input.Name}: something was stored (pair: {stored is not null}, account: {account.Status}, telegram: {app.Telegram.Messages.Count}).");
     }
+
+    /// <summary>hh.ru accepted this code once before (another device, a double click).</summary>
+    private static async Task ExchangeElsewhereAsync(Context c, string code) =>
+        (await c.App.Hh.HandleAsync(new HttpRequestMessage(HttpMethod.Post, new Uri(c.App.Hh.ApiBase, "token"))
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "authorization_code", ["client_id"] = Testing.FakeHhApi.ClientId, ["client_secret"] = Testing.FakeHhApi.ClientSecret, ["code"] = code, ["redirect_uri"] = c.App.RedirectUri.AbsoluteUri }),
+            Headers = { { "User-Agent", "test" } },
+        }, CancellationToken.None)).Dispose();
 
     [Fact]
     public void Corpus_HasAtLeastThirtyCases() => Assert.True(Corpus().Count >= 30);
