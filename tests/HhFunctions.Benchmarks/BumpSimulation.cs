@@ -3,6 +3,7 @@ using HhFunctions.HeadHunter;
 using HhFunctions.Jobs;
 using HhFunctions.State;
 using HhFunctions.Testing;
+using HhFunctions.Standalone;
 using HhFunctions.Tokens;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -186,7 +187,7 @@ internal static class BumpSimulation
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<IHttpMessageHandlerBuilderFilter>(new FakeNetworkFilter(network));
-        builder.AddHhFunctions();
+        builder.AddHhFunctions(AppHost.Standalone);
         return builder.Build();
     }
 }
