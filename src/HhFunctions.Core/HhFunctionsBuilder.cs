@@ -201,6 +201,8 @@ public static class HhFunctionsBuilder
     {
         builder.Services.AddTransient<RunReporter>();
         builder.Services.AddTransient<BumpResumesJob>();
+        builder.Services.TryAddSingleton<IResumeDueMessages, NoResumeDueMessages>(); // each host adds its queue (Bump__DueQueue)
+        builder.Services.AddTransient<ResumeDuePlanner>();
         builder.Services.AddTransient<BumpRequestHandler>();
         builder.Services.AddTransient<StatusService>();
     }

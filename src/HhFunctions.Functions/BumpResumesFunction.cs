@@ -13,7 +13,7 @@ public sealed partial class BumpResumesFunction(BumpResumesJob job, BumpRequestH
     public async Task Run([TimerTrigger("%Bump__Schedule%")] TimerInfo timer, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(timer);
-        var run = await job.RunAsync(timer.IsPastDue ? "timer (past due)" : "timer", ct);
+        var run = await job.RunAsync(timer.IsPastDue ? "timer (past due)" : "timer", BumpResumesJob.ScheduledLockWait, ct);
         Log.RunEnded(logger, run.Status.ToString(), run.Summary);
     }
 
@@ -21,6 +21,11 @@ public sealed partial class BumpResumesFunction(BumpResumesJob job, BumpRequestH
     [Function("BumpOnDemand")]
     public async Task OnDemand([QueueTrigger(QueueNames.BumpRequests, Connection = FunctionsHost.StorageConnection)] string message, CancellationToken ct) =>
         await onDemand.HandleAsync(BumpRequest.Parse(message), ct);
+
+    /// <summary>One resume's due-time message: raises it when hh.ru allows (docs/schedule.md).</summary>
+    [Function("ResumeDue")]
+    public async Task Due([QueueTrigger(QueueNames.ResumeDue, Connection = FunctionsHost.StorageConnection)] string message, CancellationToken ct) =>
+        await job.RaiseDueAsync(ResumeDueMessage.Parse(message), ct);
 
     private static partial class Log
     {

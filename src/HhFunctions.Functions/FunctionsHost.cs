@@ -25,6 +25,10 @@ public static class FunctionsHost
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         var queues = QueueService(builder.Configuration);
         builder.Services.AddSingleton<IBumpRequests>(new StorageQueueBumpRequests(queues));
+        if (builder.Configuration.GetSection(BumpOptions.SectionName).Get<BumpOptions>()?.DueQueue ?? true)
+        {
+            builder.Services.AddSingleton<IResumeDueMessages>(new StorageQueueResumeDue(queues));
+        }
         return builder;
     }
 

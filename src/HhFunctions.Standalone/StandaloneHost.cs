@@ -32,6 +32,13 @@ public static class StandaloneHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InProcessBumpRequests>());
 
         var bump = builder.Configuration.GetSection(BumpOptions.SectionName).Get<BumpOptions>() ?? new BumpOptions();
+        if (bump.DueQueue)
+        {
+            builder.Services.AddSingleton<InProcessResumeDueMessages>();
+            builder.Services.AddSingleton<IResumeDueMessages>(sp => sp.GetRequiredService<InProcessResumeDueMessages>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<InProcessResumeDueMessages>());
+        }
+
         if (bump.StandaloneScheduler)
         {
             builder.Services.AddHostedService<StandaloneScheduler>();

@@ -53,7 +53,7 @@ public sealed partial class StandaloneScheduler(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<BumpResumesJob>().RunAsync("schedule", stoppingToken);
+                await scope.ServiceProvider.GetRequiredService<BumpResumesJob>().RunAsync("schedule", BumpResumesJob.ScheduledLockWait, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -1,9 +1,9 @@
-using HhFunctions.Standalone;
 using System.Net.Http.Headers;
 using HhFunctions.HeadHunter;
 using HhFunctions.Jobs;
 using HhFunctions.State;
 using HhFunctions.Testing;
+using HhFunctions.Standalone;
 using HhFunctions.Tokens;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -85,7 +85,12 @@ internal sealed record SimulationSettings(
     }
 }
 
-internal sealed record PolicyResult(string Policy, SimulationSettings Settings, FakeHhApi Hh, string Notes);
+internal sealed record PolicyResult(string Policy, SimulationSettings Settings, FakeHhApi Hh, string Notes)
+{
+    public bool IsDueQueue { get; init; }
+
+    public double DropShare { get; init; }
+}
 
 internal static class BumpSimulation
 {
@@ -126,7 +131,7 @@ internal static class BumpSimulation
             }
 
             var notes = $"runs: {Join(statuses)}; per-resume outcomes: {Join(outcomes)}; token refreshes: {hh.SuccessfulRefreshes}; Telegram reports: {telegram.Messages.Count}";
-            return new PolicyResult("BumpResumesJob", settings, hh, notes);
+            return new PolicyResult("timer + wait", settings, hh, notes);
         }
         finally
         {
@@ -170,7 +175,7 @@ internal static class BumpSimulation
     private static string Join<T>(Dictionary<T, int> counts)
         where T : struct, Enum => string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Value} {c.Key}"));
 
-    private static WebApplication BuildApp(TimeProvider time, FakeNetwork network, string dataPath)
+    internal static WebApplication BuildApp(TimeProvider time, FakeNetwork network, string dataPath, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Benchmark", ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -188,6 +193,7 @@ internal static class BumpSimulation
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<IHttpMessageHandlerBuilderFilter>(new FakeNetworkFilter(network));
         builder.AddHhFunctions(AppHost.Standalone);
+        services?.Invoke(builder.Services);
         return builder.Build();
     }
 }

@@ -295,6 +295,8 @@ public sealed class FakeHhApi
                 ("POST", "token") => Token(request, body),
                 ("GET", "me") => Authorized(request, _ => Json(HttpStatusCode.OK, """{"id":"42","first_name":"Ivan","last_name":"Petrov","email":"ivan@example.com","is_applicant":true,"is_employer":false}""")),
                 ("GET", "resumes/mine") => Authorized(request, _ => NoApplicantAccess ? Forbidden() : ResumesMine(request.RequestUri!)),
+                ("GET", var p) when p.StartsWith("resumes/", StringComparison.Ordinal) && p.Count(c => c == '/') == 1 =>
+                    Authorized(request, _ => NoApplicantAccess ? Forbidden() : OneResume(Uri.UnescapeDataString(p["resumes/".Length..]))),
                 ("POST", var p) when p.StartsWith("resumes/", StringComparison.Ordinal) && p.EndsWith("/publish", StringComparison.Ordinal) =>
                     Authorized(request, _ => NoApplicantAccess ? Forbidden() : Publish(p["resumes/".Length..^"/publish".Length])),
                 ("PUT", var p) when p.EndsWith("/publish", StringComparison.Ordinal) => Errors(HttpStatusCode.MethodNotAllowed, "method_not_allowed"),
@@ -431,29 +433,39 @@ public sealed class FakeHhApi
         return next(token);
     }
 
+    private HttpResponseMessage OneResume(string id)
+    {
+        var resume = Resumes.FirstOrDefault(r => r.Id == id);
+        return resume is null
+            ? Errors(HttpStatusCode.NotFound, "not_found")
+            : Json(HttpStatusCode.OK, JsonSerializer.Serialize(ResumeJson(resume, _time.GetUtcNow())));
+    }
+
+    private static Dictionary<string, object?> ResumeJson(FakeResume r, DateTimeOffset now)
+    {
+        var published = r.Status == "published";
+        var can = published ? r.NextPublishAt is null || r.NextPublishAt <= now : (bool?)null;
+        return new Dictionary<string, object?>
+        {
+            ["id"] = r.Id,
+            ["title"] = r.Title,
+            ["status"] = new { id = r.Status, name = r.Status },
+            ["blocked"] = r.Status == "blocked",
+            ["finished"] = true,
+            ["can_publish_or_update"] = can,
+            ["next_publish_at"] = published && r.NextPublishAt is { } n ? HhDate(n) : null,
+            ["updated_at"] = HhDate(r.UpdatedAt ?? now.AddDays(-1)),
+            ["alternate_url"] = "https://hh.ru/resume/" + r.Id,
+        };
+    }
+
     private HttpResponseMessage ResumesMine(Uri uri)
     {
         var query = HttpUtility.ParseQueryString(uri.Query);
         var page = int.TryParse(query["page"], CultureInfo.InvariantCulture, out var p) ? p : 0;
         var perPage = Math.Min(int.TryParse(query["per_page"], CultureInfo.InvariantCulture, out var pp) ? pp : 20, PageSize);
         var now = _time.GetUtcNow();
-        var items = Resumes.Skip(page * perPage).Take(perPage).Select(r =>
-        {
-            var published = r.Status == "published";
-            var can = published ? r.NextPublishAt is null || r.NextPublishAt <= now : (bool?)null;
-            return new Dictionary<string, object?>
-            {
-                ["id"] = r.Id,
-                ["title"] = r.Title,
-                ["status"] = new { id = r.Status, name = r.Status },
-                ["blocked"] = r.Status == "blocked",
-                ["finished"] = true,
-                ["can_publish_or_update"] = can,
-                ["next_publish_at"] = published && r.NextPublishAt is { } n ? HhDate(n) : null,
-                ["updated_at"] = HhDate(r.UpdatedAt ?? now.AddDays(-1)),
-                ["alternate_url"] = "https://hh.ru/resume/" + r.Id,
-            };
-        }).ToList();
+        var items = Resumes.Skip(page * perPage).Take(perPage).Select(r => ResumeJson(r, now)).ToList();
         var pages = (int)Math.Ceiling(Resumes.Count / (double)perPage);
         return Json(HttpStatusCode.OK, JsonSerializer.Serialize(new { items, found = Resumes.Count, pages, page, per_page = perPage }));
     }

@@ -36,6 +36,13 @@ public sealed class HhClient(HttpClient http)
         }
     }
 
+    /// <summary>One resume of the account (GET /resumes/{id}): the author sees can_publish_or_update and next_publish_at.</summary>
+    public async Task<HhResume> GetResumeAsync(string accessToken, string resumeId, CancellationToken ct)
+    {
+        using var request = Create(HttpMethod.Get, $"resumes/{Uri.EscapeDataString(resumeId)}", accessToken);
+        return await SendForJsonAsync<HhResume>(request, ct);
+    }
+
     /// <summary>Raises (publishes) a resume. 204 is success; everything else throws, 429 touch_limit_exceeded included.</summary>
     public async Task PublishAsync(string accessToken, string resumeId, CancellationToken ct)
     {

@@ -17,6 +17,12 @@ public sealed class BumpOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:09:00", ErrorMessage = "Bump__MaxWait must be between 0 and 9 minutes (the function timeout is 10).")]
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Raise each resume from a due-time queue message that becomes visible when hh.ru allows its next raise
+    /// (docs/schedule.md). False: the schedule alone raises (queue messages already sent are still honoured).
+    /// </summary>
+    public bool DueQueue { get; set; } = true;
+
     /// <summary>Standalone mode only: run the schedule in-process. Tests switch it off.</summary>
     public bool StandaloneScheduler { get; set; } = true;
 

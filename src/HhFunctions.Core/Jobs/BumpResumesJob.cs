@@ -19,6 +19,7 @@ public sealed partial class BumpResumesJob(
     IDistributedLock locks,
     RunReporter reporter,
     OAuth.ApplicantAccess access,
+    ResumeDuePlanner planner,
     IOptions<BumpOptions> options,
     TimeProvider time,
     ILogger<BumpResumesJob> logger)
@@ -51,6 +52,9 @@ public sealed partial class BumpResumesJob(
     /// <summary>Time left after the work for saving history and sending the report (Telegram gives up after 30 s).</summary>
     public static readonly TimeSpan ReportAllowance = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long a scheduled run waits for the run lock a due-time raise may hold (for seconds).</summary>
+    public static readonly TimeSpan ScheduledLockWait = TimeSpan.FromMinutes(1);
+
     /// <summary>
     /// The run lock's lease. It must outlive the run, or a second run could take the lock while the first still
     /// raises: the run's work is cut off after MaxWait + <see cref="WorkAllowance"/> (see the run budget), and
@@ -62,7 +66,13 @@ public sealed partial class BumpResumesJob(
         return options.MaxWait + WorkAllowance + ReportAllowance;
     }
 
-    public async Task<RunRecord> RunAsync(string trigger, CancellationToken ct)
+    public Task<RunRecord> RunAsync(string trigger, CancellationToken ct) => RunAsync(trigger, TimeSpan.Zero, ct);
+
+    /// <summary>
+    /// One run. <paramref name="lockWait"/>: how long to wait for the run lock before skipping; scheduled runs
+    /// wait <see cref="ScheduledLockWait"/> so a due-time raise holding it for seconds does not cost them their turn.
+    /// </summary>
+    public async Task<RunRecord> RunAsync(string trigger, TimeSpan lockWait, CancellationToken ct)
     {
         var started = time.GetUtcNow();
         var runId = started.ToString("yyyyMMddTHHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
@@ -71,7 +81,7 @@ public sealed partial class BumpResumesJob(
         ILease? lease = null;
         try
         {
-            lease = await locks.TryAcquireAsync(RunLockName, RunLease(options.Value), TimeSpan.Zero, ct);
+            lease = await locks.TryAcquireAsync(RunLockName, RunLease(options.Value), lockWait, ct);
             if (lease is null)
             {
                 return await FinishAsync(new RunRecord(runId, trigger, started, time.GetUtcNow(), RunStatus.Skipped, "Another run is in progress; this one did nothing.", []), null, notes, ct);
@@ -334,28 +344,52 @@ public sealed partial class BumpResumesJob(
     private async Task<RunRecord> FinishAsync(RunRecord run, TokenUnavailableException? tokenProblem, List<string> notes, CancellationToken ct)
     {
         IReadOnlyList<ResumeState> previous = [];
+        var stateReadable = true;
         try
         {
             previous = await state.GetResumesAsync(ct);
-            foreach (var r in run.Results)
-            {
-                var before = previous.FirstOrDefault(p => p.ResumeId == r.ResumeId);
-                await state.SaveResumeAsync(new ResumeState(
-                    r.ResumeId,
-                    r.Title,
-                    r.Outcome == ResumeOutcome.Raised ? r.RaisedAt ?? run.FinishedAt : before?.LastRaisedAt,
-                    r.NextAllowedAt ?? before?.NextAllowedAt,
-                    r.Outcome,
-                    r.Message,
-                    run.FinishedAt), ct);
-            }
-
-            await state.AddRunAsync(run, ct);
         }
         catch (StateStoreException ex)
         {
+            stateReadable = false;
             Log.HistoryNotSaved(logger, ex.Message);
             notes.Add("The run history could not be saved: " + ex.Message);
+        }
+
+        // Plan each resume's next raise (a due-time queue message, or the schedule); never fails the run.
+        var plans = new List<(DateTimeOffset? At, PlannedBy? By)>();
+        foreach (var r in run.Results)
+        {
+            plans.Add(await planner.PlanAsync(r, previous.FirstOrDefault(p => p.ResumeId == r.ResumeId), ct));
+        }
+
+        if (stateReadable)
+        {
+            try
+            {
+                for (var i = 0; i < run.Results.Count; i++)
+                {
+                    var r = run.Results[i];
+                    var before = previous.FirstOrDefault(p => p.ResumeId == r.ResumeId);
+                    await state.SaveResumeAsync(new ResumeState(
+                        r.ResumeId,
+                        r.Title,
+                        r.Outcome == ResumeOutcome.Raised ? r.RaisedAt ?? run.FinishedAt : before?.LastRaisedAt,
+                        r.NextAllowedAt ?? before?.NextAllowedAt,
+                        r.Outcome,
+                        r.Message,
+                        run.FinishedAt,
+                        plans[i].At,
+                        plans[i].By), ct);
+                }
+
+                await state.AddRunAsync(run, ct);
+            }
+            catch (StateStoreException ex)
+            {
+                Log.HistoryNotSaved(logger, ex.Message);
+                notes.Add("The run history could not be saved: " + ex.Message);
+            }
         }
 
         Log.Finished(logger, run.Id, run.Status, run.Summary);

@@ -68,6 +68,15 @@ public enum ResumeOutcome
     Failed,
 }
 
+/// <summary>What raises a resume next: a due-time queue message, or the schedule's next run (the safety net).</summary>
+public enum PlannedBy
+{
+    Timer,
+    Queue,
+}
+
+/// <param name="NextPlannedAt">When the app plans to raise it next (a queue message's due time, or the next scheduled run).</param>
+/// <param name="NextPlannedBy">Which of the two will raise it then.</param>
 public sealed record ResumeState(
     string ResumeId,
     string Title,
@@ -75,7 +84,9 @@ public sealed record ResumeState(
     DateTimeOffset? NextAllowedAt,
     ResumeOutcome LastOutcome,
     string? LastMessage,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? NextPlannedAt = null,
+    PlannedBy? NextPlannedBy = null);
 
 public enum RunStatus
 {

@@ -205,7 +205,7 @@ public sealed partial class BotCommands(
         {
             foreach (var r in m.Resumes)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"• <b>{E(r.Title)}</b> — {E(Outcome(r))}; last raise {Time(r.LastRaisedAt)}; next {Time(r.NextAllowedAt)}\n");
+                sb.Append(CultureInfo.InvariantCulture, $"• <b>{E(r.Title)}</b> — {E(Outcome(r))}; last raise {Time(r.LastRaisedAt)}; next {Time(r.NextAllowedAt)}; planned raise {E(Web.PlannedText.Of(r))}\n");
             }
         }
 

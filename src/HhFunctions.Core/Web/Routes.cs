@@ -20,4 +20,7 @@ public static class QueueNames
 {
     /// <summary>On-demand bump runs (the bot's /bump, the status page's "Raise now").</summary>
     public const string BumpRequests = "hh-bump-requests";
+
+    /// <summary>One message per resume, visible when hh.ru allows its next raise (see docs/schedule.md).</summary>
+    public const string ResumeDue = "hh-resume-due";
 }

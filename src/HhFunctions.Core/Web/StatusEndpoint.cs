@@ -133,10 +133,10 @@ public sealed class StatusEndpoint(StatusService status, AccessPages forms)
         }
         else
         {
-            sb.Append("<table id=\"resumes\" class=\"stack\"><thead><tr><th>Resume</th><th>Last raise</th><th>Next allowed</th><th>Last outcome</th></tr></thead><tbody>");
+            sb.Append("<table id=\"resumes\" class=\"stack\"><thead><tr><th>Resume</th><th>Last raise</th><th>Next allowed</th><th>Next planned raise</th><th>Last outcome</th></tr></thead><tbody>");
             foreach (var r in m.Resumes)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"title\">{HtmlPage.E(r.Title)}</td><td class=\"nowrap\" data-label=\"Last raise\">{Time(r.LastRaisedAt)}</td><td class=\"nowrap\" data-label=\"Next allowed\">{Time(r.NextAllowedAt)}</td><td class=\"{OutcomeClass(r.LastOutcome)}\" data-label=\"Last outcome\">{HtmlPage.E(Outcome(r.LastOutcome, r.LastMessage))}</td></tr>");
+                sb.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"title\">{HtmlPage.E(r.Title)}</td><td class=\"nowrap\" data-label=\"Last raise\">{Time(r.LastRaisedAt)}</td><td class=\"nowrap\" data-label=\"Next allowed\">{Time(r.NextAllowedAt)}</td><td class=\"nowrap\" data-label=\"Next planned raise\">{HtmlPage.E(PlannedText.Of(r))}</td><td class=\"{OutcomeClass(r.LastOutcome)}\" data-label=\"Last outcome\">{HtmlPage.E(Outcome(r.LastOutcome, r.LastMessage))}</td></tr>");
             }
 
             sb.Append("</tbody></table>");

@@ -21,6 +21,7 @@ public sealed partial class FunctionsMetadataTests
     {
         ["BumpResumes"] = new("timerTrigger", null, [], null, "%Bump__Schedule%", null),
         ["BumpOnDemand"] = new("queueTrigger", null, [], null, null, QueueNames.BumpRequests),
+        ["ResumeDue"] = new("queueTrigger", null, [], null, null, QueueNames.ResumeDue),
         ["OAuthStart"] = new("httpTrigger", "oauth/start", ["get"], "Function", null, null),
         ["OAuthLink"] = new("httpTrigger", "oauth/link", ["get"], "Anonymous", null, null),
         ["OAuthCallback"] = new("httpTrigger", "oauth/callback", ["get"], "Anonymous", null, null),

@@ -39,10 +39,10 @@ public sealed partial class StatusPageBrowserTests(BrowserFixture browser) : ICl
 
         var resumes = page.Locator("#resumes tbody tr");
         Assert.Equal(3, await resumes.CountAsync());
-        Assert.Equal(["Resume", "Last raise", "Next allowed", "Last outcome"], await page.Locator("#resumes thead th").AllInnerTextsAsync());
-        Assert.Equal(["Junior QA", "—", "—", "skipped: not published (publish it once on hh.ru first)"], await resumes.Nth(0).Locator("td").AllInnerTextsAsync());
-        Assert.Equal(["Senior C# developer", "2026-03-02 07:00", "2026-03-02 11:00", "raised"], await resumes.Nth(1).Locator("td").AllInnerTextsAsync());
-        Assert.Equal(["Team lead .NET", "2026-03-01 20:00", "2026-03-02 08:40", "not yet"], await resumes.Nth(2).Locator("td").AllInnerTextsAsync());
+        Assert.Equal(["Resume", "Last raise", "Next allowed", "Next planned raise", "Last outcome"], await page.Locator("#resumes thead th").AllInnerTextsAsync());
+        Assert.Equal(["Junior QA", "—", "—", "—", "skipped: not published (publish it once on hh.ru first)"], await resumes.Nth(0).Locator("td").AllInnerTextsAsync());
+        Assert.Equal(["Senior C# developer", "2026-03-02 07:00", "2026-03-02 11:00", "—", "raised"], await resumes.Nth(1).Locator("td").AllInnerTextsAsync());
+        Assert.Equal(["Team lead .NET", "2026-03-01 20:00", "2026-03-02 08:40", "—", "not yet"], await resumes.Nth(2).Locator("td").AllInnerTextsAsync());
 
         var runs = page.Locator("#runs tbody tr");
         Assert.Equal(6, await runs.CountAsync());
@@ -78,7 +78,7 @@ public sealed partial class StatusPageBrowserTests(BrowserFixture browser) : ICl
         Assert.Equal(Problem, await page.Locator("#problem").InnerTextAsync());
         Assert.DoesNotContain("until", await page.Locator("#account").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("rgb(207, 34, 46)", await page.Locator("#problem").EvaluateAsync<string>("e => getComputedStyle(e).color"));
-        Assert.Equal(["Senior C# developer", "2026-02-28 12:00", "—", "failed: hh.ru revoked access"], await page.Locator("#resumes tbody tr").Nth(0).Locator("td").AllInnerTextsAsync());
+        Assert.Equal(["Senior C# developer", "2026-02-28 12:00", "—", "—", "failed: hh.ru revoked access"], await page.Locator("#resumes tbody tr").Nth(0).Locator("td").AllInnerTextsAsync());
         Assert.Equal(2, await page.Locator("#runs tbody tr").CountAsync());
         var connect = page.Locator("#connect");
         Assert.Equal("Reconnect hh.ru", await connect.InnerTextAsync());

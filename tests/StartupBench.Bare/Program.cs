@@ -1,0 +1,3 @@
+var app = WebApplication.CreateBuilder(args).Build();
+app.MapGet("/api/status", () => "ok");
+await app.RunAsync();
