@@ -9,6 +9,7 @@ using HhFunctions.OAuth;
 using HhFunctions.State;
 using HhFunctions.Telegram;
 using HhFunctions.Tokens;
+using HhFunctions.Vacancies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -41,6 +42,7 @@ public static class HhFunctionsBuilder
         builder.AddHeadHunter();
         builder.AddTelegram();
         builder.AddJobs();
+        builder.AddVacancyWatch();
         builder.AddFunctions();
         return builder;
     }

@@ -7,6 +7,7 @@ using HhFunctions.HeadHunter;
 using HhFunctions.Jobs;
 using HhFunctions.OAuth;
 using HhFunctions.State;
+using HhFunctions.Vacancies;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -57,8 +58,9 @@ public sealed partial class BotCommands(
         🤖 <b>HhFunctions bot</b>
         /status — account, token, and each resume's last raise, next time and outcome
         /bump — raise the resumes now (within hh.ru's limits)
-        /pause — stop raising until /resume
-        /resume — raise again on schedule
+        /pause — stop raising and vacancy watching until /resume
+        /resume — raise and watch again on schedule
+        /watch — vacancy watch: the sources and the last run
         /connect — a one-time link to connect or reconnect hh.ru
         /help — this list
         """;
@@ -86,6 +88,11 @@ public sealed partial class BotCommands(
         {
             Log.Duplicate(logger, update.Id);
             return BotUpdateOutcome.Duplicate;
+        }
+
+        if (update.CallbackQuery is { } button)
+        {
+            return await HandleButtonAsync(update.Id, button, o, ct);
         }
 
         if (update.Message is not { } message)
@@ -120,6 +127,7 @@ public sealed partial class BotCommands(
                 "pause" => await SetPausedAsync(services, paused: true, ct),
                 "resume" => await SetPausedAsync(services, paused: false, ct),
                 "connect" => await ConnectAsync(services, ct),
+                "watch" => await services.GetRequiredService<VacancyWatchStatus>().TextAsync(ct),
                 "help" or "start" => HelpText,
                 "" => HelpText,
                 _ => $"Unknown command /{E(command)}.\n\n{HelpText}",
@@ -332,9 +340,9 @@ public sealed partial class BotCommands(
         return (paused, was) switch
         {
             (true, true) => "⏸ Raising was already paused. /resume to continue.",
-            (true, false) => "⏸ Raising paused: scheduled runs and /bump do nothing until /resume.",
+            (true, false) => "⏸ Raising paused: scheduled runs and /bump do nothing until /resume. Vacancy watching is paused too.",
             (false, false) => "▶️ Raising was not paused; nothing changed.",
-            (false, true) => "▶️ Raising resumed: the next scheduled run raises what hh.ru allows. /bump runs one now.",
+            (false, true) => "▶️ Raising resumed: the next scheduled run raises what hh.ru allows. /bump runs one now. Vacancy watching resumes on its schedule too.",
         };
     }
 
@@ -374,7 +382,41 @@ public sealed partial class BotCommands(
         return true;
     }
 
-    private static bool IsKnown(string command) => command is "status" or "bump" or "pause" or "resume" or "connect" or "help" or "start" or "";
+    private static bool IsKnown(string command) => command is "status" or "bump" or "pause" or "resume" or "connect" or "watch" or "help" or "start" or "";
+
+    /// <summary>An inline button under a vacancy digest ("hide:{id}"), pressed in the owner's chat.</summary>
+    private async Task<BotUpdateOutcome> HandleButtonAsync(int updateId, CallbackQuery button, TelegramOptions o, CancellationToken ct)
+    {
+        if (!IsOwnerChat(button.Message?.Chat.Id ?? button.From.Id, o.ChatId))
+        {
+            Log.ForeignChat(logger, updateId, button.Message?.Chat.Id ?? button.From.Id);
+            return BotUpdateOutcome.ForeignChat;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        string answer;
+        if (button.Data is { } data && data.StartsWith(VacancyDigest.HidePrefix, StringComparison.Ordinal) && data.Length > VacancyDigest.HidePrefix.Length)
+        {
+            Log.Command(logger, updateId, "hide button");
+            try
+            {
+                answer = await services.GetRequiredService<VacancyWatchStatus>().HideAsync(data[VacancyDigest.HidePrefix.Length..], ct);
+            }
+            catch (StateStoreException ex)
+            {
+                Log.StateUnavailable(logger, "hide", ex.Message);
+                answer = "State storage is unavailable right now; nothing was changed. Try again in a minute.";
+            }
+        }
+        else
+        {
+            answer = "This button is not known (any more).";
+        }
+
+        await services.GetRequiredService<IVacancyMessenger>().AnswerButtonAsync(button.Id, answer, ct);
+        return BotUpdateOutcome.Handled;
+    }
 
     private static string Outcome(ResumeState r) => r.LastOutcome switch
     {

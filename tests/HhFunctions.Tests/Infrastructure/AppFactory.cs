@@ -38,6 +38,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         {
             ["Data:Path"] = DataPath,
             ["Bump:StandaloneScheduler"] = "false",
+            ["Search:StandaloneScheduler"] = "false",
             ["HeadHunter:ClientId"] = FakeHhApi.ClientId,
             ["HeadHunter:ClientSecret"] = FakeHhApi.ClientSecret,
             ["HeadHunter:UserAgent"] = "HhFunctionsTests/1.0 (tests@example.com)",
