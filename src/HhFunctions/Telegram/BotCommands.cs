@@ -90,7 +90,7 @@ public sealed partial class BotCommands(
             return BotUpdateOutcome.Duplicate;
         }
 
-        if (update.CallbackQuery is { } button)
+        if (update.CallbackQuery is { Data: { } data } button && data.StartsWith(VacancyDigest.HidePrefix, StringComparison.Ordinal))
         {
             return await HandleButtonAsync(update.Id, button, o, ct);
         }
@@ -384,7 +384,7 @@ public sealed partial class BotCommands(
 
     private static bool IsKnown(string command) => command is "status" or "bump" or "pause" or "resume" or "connect" or "watch" or "help" or "start" or "";
 
-    /// <summary>An inline button under a vacancy digest ("hide:{id}"), pressed in the owner's chat.</summary>
+    /// <summary>A "Hide" button under a vacancy digest ("hide:{id}"); other buttons stay ignored (NoMessage).</summary>
     private async Task<BotUpdateOutcome> HandleButtonAsync(int updateId, CallbackQuery button, TelegramOptions o, CancellationToken ct)
     {
         if (!IsOwnerChat(button.Message?.Chat.Id ?? button.From.Id, o.ChatId))
@@ -395,23 +395,17 @@ public sealed partial class BotCommands(
 
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
+        var id = button.Data![VacancyDigest.HidePrefix.Length..];
         string answer;
-        if (button.Data is { } data && data.StartsWith(VacancyDigest.HidePrefix, StringComparison.Ordinal) && data.Length > VacancyDigest.HidePrefix.Length)
+        Log.Command(logger, updateId, "hide button");
+        try
         {
-            Log.Command(logger, updateId, "hide button");
-            try
-            {
-                answer = await services.GetRequiredService<VacancyWatchStatus>().HideAsync(data[VacancyDigest.HidePrefix.Length..], ct);
-            }
-            catch (StateStoreException ex)
-            {
-                Log.StateUnavailable(logger, "hide", ex.Message);
-                answer = "State storage is unavailable right now; nothing was changed. Try again in a minute.";
-            }
+            answer = id.Length == 0 ? "This button names no vacancy." : await services.GetRequiredService<VacancyWatchStatus>().HideAsync(id, ct);
         }
-        else
+        catch (StateStoreException ex)
         {
-            answer = "This button is not known (any more).";
+            Log.StateUnavailable(logger, "hide", ex.Message);
+            answer = "State storage is unavailable right now; nothing was changed. Try again in a minute.";
         }
 
         await services.GetRequiredService<IVacancyMessenger>().AnswerButtonAsync(button.Id, answer, ct);
