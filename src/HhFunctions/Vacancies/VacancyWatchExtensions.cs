@@ -1,4 +1,6 @@
 using HhFunctions.Configuration;
+using HhFunctions.Functions;
+using HhFunctions.Pages;
 using HhFunctions.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,6 +22,11 @@ public static class VacancyWatchExtensions
         services.TryAddSingleton<IVacancyMessenger, TelegramVacancyMessenger>();
         services.AddTransient<VacancyWatchJob>();
         services.AddTransient<VacancyWatchStatus>();
+        services.AddTransient<VacancyExport>();
+        services.AddTransient<VacanciesPage>();
+        services.AddTransient<IHttpFunction, VacanciesFunction>();
+        services.AddTransient<IHttpFunction, VacanciesCsvFunction>();
+        services.AddTransient<IHttpFunction, VacanciesJsonFunction>();
 
         var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         if (storage.UsesAzure)
