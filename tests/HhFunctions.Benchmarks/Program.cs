@@ -4,6 +4,12 @@ using HhFunctions.Benchmarks;
 // 30 simulated days of raising three resumes, under the same network latency and timer jitter, with
 // (1) the real BumpResumesJob on the default schedule and (2) the fixed-cron policy peer scripts use.
 // Prints figures; exits non-zero when the job misses its target. Not a test: nothing here is timed.
+if (args is ["vacancies", ..])
+{
+    // dotnet run -c Release --project tests/HhFunctions.Benchmarks -- vacancies
+    return await VacancyBenchmark.RunAsync();
+}
+
 var settings = SimulationSettings.Default;
 if (args is ["--seed", var seedText] && int.TryParse(seedText, CultureInfo.InvariantCulture, out var seed))
 {

@@ -8,8 +8,8 @@ namespace HhFunctions.Pages;
 /// <summary>What the Vacancies page shows: which months, and the filters (all optional).</summary>
 public sealed record VacancyFilter(string? Source, decimal? MinSalary, string? Text, int Months)
 {
-    public const int DefaultMonths = 3;
-    public static readonly int[] MonthChoices = [1, 3, 6, 12, 24];
+    public const int DefaultMonths = 2;
+    public static readonly int[] MonthChoices = [1, 2, 3, 6, 12, 24];
 
     /// <summary>Reads ?source=&amp;salary=&amp;text=&amp;months=; a bad value is named in <paramref name="problems"/> and ignored.</summary>
     public static VacancyFilter Parse(IReadOnlyDictionary<string, string> query, List<string> problems)
@@ -71,7 +71,10 @@ public sealed class VacanciesPage(IVacancyStore store, TimeProvider time)
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(problems);
         var now = time.GetUtcNow();
+        // Whole months of first sight, and always the chart's 30 days.
         var from = new DateTimeOffset(now.UtcDateTime.Year, now.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(-(filter.Months - 1));
+        var chartStart = now.AddDays(-ChartDays);
+        from = chartStart < from ? new DateTimeOffset(chartStart.UtcDateTime.Year, chartStart.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero) : from;
         var all = await store.ListAsync(from, ct);
         var hidden = await store.GetHiddenAsync(ct);
         var visible = all.Where(v => !hidden.Contains(v.Id)).ToList();

@@ -20,6 +20,7 @@ public sealed class AzureTableVacancyStore(TableServiceClient service, IOptions<
     private const string WatermarkPartition = "watermark";
     private const string HiddenPartition = "hidden";
     private const string StatePartition = "state";
+    private const string MonthPartition = "month";
     private const int Parallelism = 8;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -77,6 +78,10 @@ public sealed class AzureTableVacancyStore(TableServiceClient service, IOptions<
                     c));
             await Parallel.ForEachAsync(records, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (r, c) =>
                 await index.UpsertEntityAsync(new TableEntity(Key(r.Id), "m") { ["Month"] = r.Month }, TableUpdateMode.Replace, c));
+
+            // The list of month partitions, so reading several months can query them side by side.
+            var watch = await _tables.GetAsync("VacancyWatch", ct);
+            await watch.SubmitTransactionAsync(records.Select(r => r.Month).Distinct(StringComparer.Ordinal).Select(m => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(MonthPartition, m))), ct);
             return true;
         });
     }
@@ -84,19 +89,32 @@ public sealed class AzureTableVacancyStore(TableServiceClient service, IOptions<
     public async Task<IReadOnlyList<VacancyRecord>> ListAsync(DateTimeOffset? firstSeenFrom, CancellationToken ct)
     {
         var vacancies = await _tables.GetAsync("Vacancies", ct);
+        var watch = await _tables.GetAsync("VacancyWatch", ct);
         return await Guard(async () =>
         {
             var from = firstSeenFrom is { } f ? VacancyRecord.MonthOf(f) : null;
-            var list = new List<VacancyRecord>();
-            var query = from is null
-                ? vacancies.QueryAsync<TableEntity>(select: ["Json"], cancellationToken: ct)
-                : vacancies.QueryAsync<TableEntity>(e => e.PartitionKey.CompareTo(from) >= 0, select: ["Json"], cancellationToken: ct);
-            await foreach (var entity in query)
+            var months = new List<string>();
+            await foreach (var m in watch.QueryAsync<TableEntity>(e => e.PartitionKey == MonthPartition, select: ["RowKey"], cancellationToken: ct))
             {
-                list.Add(Deserialize<VacancyRecord>(entity));
+                if (from is null || string.CompareOrdinal(m.RowKey, from) >= 0)
+                {
+                    months.Add(m.RowKey);
+                }
             }
 
-            return list;
+            // One query per month partition, side by side.
+            var parts = new System.Collections.Concurrent.ConcurrentBag<List<VacancyRecord>>();
+            await Parallel.ForEachAsync(months, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (month, c) =>
+            {
+                var part = new List<VacancyRecord>();
+                await foreach (var entity in vacancies.QueryAsync<TableEntity>(e => e.PartitionKey == month, select: ["Json"], cancellationToken: c))
+                {
+                    part.Add(Deserialize<VacancyRecord>(entity));
+                }
+
+                parts.Add(part);
+            });
+            return parts.SelectMany(p => p).ToList();
         });
     }
 

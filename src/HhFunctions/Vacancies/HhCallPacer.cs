@@ -2,7 +2,8 @@ namespace HhFunctions.Vacancies;
 
 /// <summary>
 /// Spaces hh.ru calls made in loops at least <see cref="MinimumSpacing"/> apart, across every caller in the
-/// process. Time comes from <see cref="TimeProvider"/> only, so fake time drives it in tests.
+/// process: a call starts no sooner than <see cref="MinimumSpacing"/> after the previous call started and
+/// after it ended (<see cref="CallEnded"/>). Time comes from <see cref="TimeProvider"/> only, so fake time drives it in tests.
 /// </summary>
 public sealed class HhCallPacer(TimeProvider time)
 {
@@ -26,6 +27,21 @@ public sealed class HhCallPacer(TimeProvider time)
         while (time.GetUtcNow() < slot)
         {
             await Task.Delay(slot - time.GetUtcNow(), time, ct);
+        }
+
+        CallEnded(); // the call goes out now: the next waits at least the spacing from here
+    }
+
+    /// <summary>The call that waited its turn has ended (or just started): the next one waits the spacing from now.</summary>
+    public void CallEnded()
+    {
+        lock (_gate)
+        {
+            var next = time.GetUtcNow() + MinimumSpacing;
+            if (next > _nextAllowed)
+            {
+                _nextAllowed = next;
+            }
         }
     }
 }

@@ -309,12 +309,27 @@ public sealed partial class VacancyWatchJob(
     }
 
     /// <summary>One paced hh.ru call with the user's token; the refusals that end the run become a <see cref="StopException"/>.</summary>
-    private async Task<T> CallAsync<T>(Func<string, CancellationToken, Task<T>> call, CancellationToken ct)
+    private Task<T> CallAsync<T>(Func<string, CancellationToken, Task<T>> call, CancellationToken ct) =>
+        CallOrStopAsync(() => PacedAsync(call, ct));
+
+    private async Task<T> PacedAsync<T>(Func<string, CancellationToken, Task<T>> call, CancellationToken ct)
     {
         await pacer.WaitTurnAsync(ct);
         try
         {
             return await tokens.WithAccessTokenAsync(call, ct);
+        }
+        finally
+        {
+            pacer.CallEnded();
+        }
+    }
+
+    private static async Task<T> CallOrStopAsync<T>(Func<Task<T>> paced)
+    {
+        try
+        {
+            return await paced();
         }
         catch (TokenUnavailableException ex)
         {
