@@ -21,7 +21,7 @@ assert "customHandler" not in host, "host.json still has a customHandler section
 worker = json.load(open(os.path.join(out, "worker.config.json")))
 assert worker["description"]["language"] == "dotnet-isolated", worker
 functions = {f["name"] for f in json.load(open(os.path.join(out, "functions.metadata")))}
-expected = {"BumpResumes", "BumpOnDemand", "OAuthStart", "OAuthLink", "OAuthCallback", "Status", "TelegramWebhook"}
+expected = {"BumpResumes", "BumpOnDemand", "ResumeDue", "WatchVacancies", "Vacancies", "VacanciesCsv", "VacanciesJson", "OAuthStart", "OAuthLink", "OAuthCallback", "Status", "TelegramWebhook"}
 assert expected <= functions, f"functions.metadata lacks {sorted(expected - functions)}"
 print(f"[package] functions: {', '.join(sorted(functions))}")
 PY

@@ -8,6 +8,7 @@ using HhFunctions.OAuth;
 using HhFunctions.State;
 using HhFunctions.Telegram;
 using HhFunctions.Tokens;
+using HhFunctions.Vacancies;
 using HhFunctions.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -50,6 +51,7 @@ public static class HhFunctionsBuilder
         builder.AddHeadHunter();
         builder.AddTelegram();
         builder.AddJobs();
+        builder.AddVacancyWatch();
         builder.AddEndpoints();
         return builder;
     }

@@ -36,3 +36,19 @@ public sealed class TelegramWebhookFunction(TelegramWebhookEndpoint endpoint)
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.TelegramWebhook)] HttpRequest req) =>
         FunctionsHost.RunAsync(req, "TelegramWebhook", endpoint.PostAsync);
 }
+
+/// <summary>The Vacancies page and its exports: the logic is in <see cref="VacanciesEndpoints"/>.</summary>
+public sealed class VacanciesFunctions(VacanciesEndpoints endpoints)
+{
+    [Function("Vacancies")]
+    public Task<IActionResult> Page([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Vacancies)] HttpRequest req) =>
+        FunctionsHost.RunAsync(req, "Vacancies", endpoints.PageAsync);
+
+    [Function("VacanciesCsv")]
+    public Task<IActionResult> Csv([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.VacanciesCsv)] HttpRequest req) =>
+        FunctionsHost.RunAsync(req, "VacanciesCsv", endpoints.CsvAsync);
+
+    [Function("VacanciesJson")]
+    public Task<IActionResult> Json([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.VacanciesJson)] HttpRequest req) =>
+        FunctionsHost.RunAsync(req, "VacanciesJson", endpoints.JsonAsync);
+}

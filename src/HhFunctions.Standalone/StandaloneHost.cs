@@ -1,5 +1,6 @@
 using HhFunctions.Jobs;
 using HhFunctions.Telegram;
+using HhFunctions.Vacancies;
 using HhFunctions.Web;
 
 namespace HhFunctions.Standalone;
@@ -44,6 +45,12 @@ public static class StandaloneHost
             builder.Services.AddHostedService<StandaloneScheduler>();
         }
 
+        var search = builder.Configuration.GetSection(SearchOptions.SectionName).Get<SearchOptions>() ?? new SearchOptions();
+        if (search.StandaloneScheduler && search.HasSources)
+        {
+            builder.Services.AddHostedService<VacancyWatchScheduler>();
+        }
+
         // Bot commands arrive by long polling (in Azure, Telegram calls the TelegramWebhook function).
         var telegram = builder.Configuration.GetSection(TelegramOptions.SectionName).Get<TelegramOptions>() ?? new TelegramOptions();
         if (telegram.Polling && telegram.IsConfigured)
@@ -75,6 +82,9 @@ public static class StandaloneHost
         Map<OAuthEndpoints>(app, "OAuthCallback", Routes.OAuthCallback, ["GET"], (e, r, ct) => e.CallbackAsync(r, ct));
         Map<StatusEndpoint>(app, "Status", Routes.Status, ["GET"], (e, r, ct) => e.GetAsync(r, ct));
         Map<StatusEndpoint>(app, "StatusPost", Routes.Status, ["POST"], (e, r, ct) => e.PostAsync(r, ct));
+        Map<VacanciesEndpoints>(app, "Vacancies", Routes.Vacancies, ["GET"], (e, r, ct) => e.PageAsync(r, ct));
+        Map<VacanciesEndpoints>(app, "VacanciesCsv", Routes.VacanciesCsv, ["GET"], (e, r, ct) => e.CsvAsync(r, ct));
+        Map<VacanciesEndpoints>(app, "VacanciesJson", Routes.VacanciesJson, ["GET"], (e, r, ct) => e.JsonAsync(r, ct));
         Map<TelegramWebhookEndpoint>(app, "TelegramWebhook", Routes.TelegramWebhook, ["POST"], (e, r, ct) => e.PostAsync(r, ct));
         app.MapGet("/", () => Results.Redirect("/" + Routes.Prefix + "/" + Routes.Status));
         return app;

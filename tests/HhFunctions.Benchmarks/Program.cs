@@ -5,6 +5,12 @@ using HhFunctions.Benchmarks;
 // the fixed-cron policy peer scripts use, the real app on the timer alone (timer + in-run wait), and the real
 // app with the due-time queue (with and without 5% of its messages lost).
 // Prints figures; exits non-zero when the job misses its target. Not a test: nothing here is timed.
+if (args is ["vacancies", ..])
+{
+    // dotnet run -c Release --project tests/HhFunctions.Benchmarks -- vacancies
+    return await VacancyBenchmark.RunAsync();
+}
+
 var settings = SimulationSettings.Default;
 if (args is ["--seed", var seedText] && int.TryParse(seedText, CultureInfo.InvariantCulture, out var seed))
 {

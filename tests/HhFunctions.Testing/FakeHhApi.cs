@@ -39,6 +39,9 @@ public sealed class FakeHhApi
 
     public List<FakeResume> Resumes { get; } = [];
 
+    /// <summary>Vacancy search, saved searches and similar vacancies.</summary>
+    public FakeHhVacancies Search { get; } = new();
+
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
     public int PageSize { get; set; } = 50;
@@ -300,6 +303,7 @@ public sealed class FakeHhApi
                 ("POST", var p) when p.StartsWith("resumes/", StringComparison.Ordinal) && p.EndsWith("/publish", StringComparison.Ordinal) =>
                     Authorized(request, _ => NoApplicantAccess ? Forbidden() : Publish(p["resumes/".Length..^"/publish".Length])),
                 ("PUT", var p) when p.EndsWith("/publish", StringComparison.Ordinal) => Errors(HttpStatusCode.MethodNotAllowed, "method_not_allowed"),
+                ("GET", var p) when FakeHhVacancies.Serves(p) => Authorized(request, _ => Search.Handle(p, request.RequestUri!, ApiBase)!),
                 _ => Json(HttpStatusCode.NotFound, """{"errors":[{"type":"not_found"}]}"""),
             };
         }

@@ -10,14 +10,18 @@ public sealed class FakeNetwork(FakeHhApi hh, FakeTelegramApi telegram) : Delega
 
     public FakeTelegramApi Telegram { get; } = telegram;
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.RequestUri?.Host switch
+        var response = await (request.RequestUri?.Host switch
         {
             "api.hh.ru" => Hh.HandleAsync(request, cancellationToken),
             "api.telegram.org" => Telegram.HandleAsync(request, cancellationToken),
             _ => throw new InvalidOperationException($"Unexpected request to {request.RequestUri}: no fake is registered for this host."),
-        };
+        });
+
+        // Real handlers link every response to its request; the retry predicate reads the request's options.
+        response.RequestMessage ??= request;
+        return response;
     }
 }

@@ -10,7 +10,7 @@ namespace HhFunctions.HeadHunter;
 /// hh.ru API calls made with the user's access token. Every failure becomes an <see cref="HhApiException"/>
 /// carrying a parsed <see cref="HhError"/>; HTML and empty bodies are handled, never thrown raw.
 /// </summary>
-public sealed class HhClient(HttpClient http)
+public sealed partial class HhClient(HttpClient http)
 {
     private const int PageSize = 50;
 
@@ -133,6 +133,11 @@ public sealed class HhClient(HttpClient http)
 
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
+            if (response.RequestMessage?.Options.TryGetValue(NoRetryOnTooManyRequests, out var noRetry) == true && noRetry)
+            {
+                return false; // The vacancy watch stops its run on a 429 instead of retrying.
+            }
+
             await response.Content.LoadIntoBufferAsync(ct);
             var body = await response.Content.ReadAsStringAsync(ct);
             return !body.Contains("touch_limit_exceeded", StringComparison.Ordinal);

@@ -7,6 +7,7 @@ using HhFunctions.HeadHunter;
 using HhFunctions.Jobs;
 using HhFunctions.OAuth;
 using HhFunctions.State;
+using HhFunctions.Vacancies;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -53,8 +54,9 @@ public sealed partial class BotCommands(
         🤖 <b>HhFunctions bot</b>
         /status — account, token, and each resume's last raise, next time and outcome
         /bump — raise the resumes now (within hh.ru's limits)
-        /pause — stop raising until /resume
-        /resume — raise again on schedule
+        /pause — stop raising and vacancy watching until /resume
+        /resume — raise and watch again on schedule
+        /watch — vacancy watch: the sources and the last run
         /connect — a one-time link to connect or reconnect hh.ru
         /code &lt;code or address&gt; — finish connecting with a code hh.ru sent elsewhere
         /tokens &lt;access&gt; &lt;refresh&gt; — import a token pair you already have
@@ -80,6 +82,11 @@ public sealed partial class BotCommands(
         {
             Log.Duplicate(logger, update.Id);
             return BotUpdateOutcome.Duplicate;
+        }
+
+        if (update.CallbackQuery is { Data: { } data } button && data.StartsWith(VacancyDigest.HidePrefix, StringComparison.Ordinal))
+        {
+            return await HandleButtonAsync(update.Id, button, o, ct);
         }
 
         if (update.Message is not { } message)
@@ -116,6 +123,7 @@ public sealed partial class BotCommands(
                 "connect" => await ConnectAsync(services, ct),
                 "code" => await services.GetRequiredService<AccessCommands>().CodeAsync(message.Text, message.MessageId, ct),
                 "tokens" => await services.GetRequiredService<AccessCommands>().TokensAsync(message.Text, message.MessageId, ct),
+                "watch" => await services.GetRequiredService<VacancyWatchStatus>().TextAsync(ct),
                 "help" or "start" => HelpText,
                 "" => HelpText,
                 _ => $"Unknown command /{E(command)}.\n\n{HelpText}",
@@ -291,9 +299,9 @@ public sealed partial class BotCommands(
         return (paused, was) switch
         {
             (true, true) => "⏸ Raising was already paused. /resume to continue.",
-            (true, false) => "⏸ Raising paused: scheduled runs and /bump do nothing until /resume.",
+            (true, false) => "⏸ Raising paused: scheduled runs and /bump do nothing until /resume. Vacancy watching is paused too.",
             (false, false) => "▶️ Raising was not paused; nothing changed.",
-            (false, true) => "▶️ Raising resumed: the next scheduled run raises what hh.ru allows. /bump runs one now.",
+            (false, true) => "▶️ Raising resumed: the next scheduled run raises what hh.ru allows. /bump runs one now. Vacancy watching resumes on its schedule too.",
         };
     }
 
@@ -333,7 +341,35 @@ public sealed partial class BotCommands(
         return true;
     }
 
-    private static bool IsKnown(string command) => command is "status" or "bump" or "pause" or "resume" or "connect" or "code" or "tokens" or "help" or "start" or "";
+    private static bool IsKnown(string command) => command is "status" or "bump" or "pause" or "resume" or "connect" or "code" or "tokens" or "watch" or "help" or "start" or "";
+
+    /// <summary>A "Hide" button under a vacancy digest ("hide:{id}"); other buttons stay ignored (NoMessage).</summary>
+    private async Task<BotUpdateOutcome> HandleButtonAsync(int updateId, CallbackQuery button, TelegramOptions o, CancellationToken ct)
+    {
+        if (!IsOwnerChat(button.Message?.Chat.Id ?? button.From.Id, o.ChatId))
+        {
+            Log.ForeignChat(logger, updateId, button.Message?.Chat.Id ?? button.From.Id);
+            return BotUpdateOutcome.ForeignChat;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var id = button.Data![VacancyDigest.HidePrefix.Length..];
+        string answer;
+        Log.Command(logger, updateId, "hide button");
+        try
+        {
+            answer = id.Length == 0 ? "This button names no vacancy." : await services.GetRequiredService<VacancyWatchStatus>().HideAsync(id, ct);
+        }
+        catch (StateStoreException ex)
+        {
+            Log.StateUnavailable(logger, "hide", ex.Message);
+            answer = "State storage is unavailable right now; nothing was changed. Try again in a minute.";
+        }
+
+        await services.GetRequiredService<IVacancyMessenger>().AnswerButtonAsync(button.Id, answer, ct);
+        return BotUpdateOutcome.Handled;
+    }
 
     private static string Outcome(ResumeState r) => r.LastOutcome switch
     {

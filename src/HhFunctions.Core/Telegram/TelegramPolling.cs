@@ -26,7 +26,7 @@ public sealed partial class TelegramPolling(
     public static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
 
-    private static readonly UpdateType[] AllowedUpdates = [UpdateType.Message];
+    private static readonly UpdateType[] AllowedUpdates = [UpdateType.Message, UpdateType.CallbackQuery];
 
     /// <summary>The offset the next getUpdates call sends (last seen update id + 1).</summary>
     public int? Offset { get; private set; }

@@ -13,6 +13,9 @@ public static class Routes
     public const string OAuthCallback = "oauth/callback";
     public const string Status = "status";
     public const string TelegramWebhook = "telegram/webhook";
+    public const string Vacancies = "vacancies";
+    public const string VacanciesCsv = "vacancies.csv";
+    public const string VacanciesJson = "vacancies.json";
 }
 
 /// <summary>Names of the queues the app uses (Azure Storage queues in Azure, in-process queues standalone).</summary>

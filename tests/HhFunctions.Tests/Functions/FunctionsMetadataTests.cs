@@ -27,6 +27,10 @@ public sealed partial class FunctionsMetadataTests
         ["OAuthCallback"] = new("httpTrigger", "oauth/callback", ["get"], "Anonymous", null, null),
         ["Status"] = new("httpTrigger", "status", ["get", "post"], "Function", null, null),
         ["TelegramWebhook"] = new("httpTrigger", "telegram/webhook", ["post"], "Anonymous", null, null),
+        ["WatchVacancies"] = new("timerTrigger", null, [], null, "%Search__Schedule%", null),
+        ["Vacancies"] = new("httpTrigger", "vacancies", ["get"], "Function", null, null),
+        ["VacanciesCsv"] = new("httpTrigger", "vacancies.csv", ["get"], "Function", null, null),
+        ["VacanciesJson"] = new("httpTrigger", "vacancies.json", ["get"], "Function", null, null),
     };
 
     private static List<JsonElement> Metadata()

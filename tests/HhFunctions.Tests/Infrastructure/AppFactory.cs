@@ -39,6 +39,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
             ["Data:Path"] = DataPath,
             ["Bump:StandaloneScheduler"] = "false",
             ["Bump:DueQueue"] = "false", // tests of the due-time queue switch it on
+            ["Search:StandaloneScheduler"] = "false",
             ["HeadHunter:ClientId"] = FakeHhApi.ClientId,
             ["HeadHunter:ClientSecret"] = FakeHhApi.ClientSecret,
             ["HeadHunter:UserAgent"] = "HhFunctionsTests/1.0 (tests@example.com)",

@@ -1,0 +1,24 @@
+using HhFunctions.Vacancies;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace HhFunctions.Functions;
+
+/// <summary>The vacancy watch on its schedule. The logic is in <see cref="VacancyWatchJob"/>.</summary>
+public sealed partial class WatchVacanciesFunction(VacancyWatchJob job, ILogger<WatchVacanciesFunction> logger)
+{
+    /// <summary>Timer trigger on the app setting Search__Schedule (default every 30 minutes); without sources a run does nothing.</summary>
+    [Function("WatchVacancies")]
+    public async Task Run([TimerTrigger("%Search__Schedule%")] TimerInfo timer, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(timer);
+        var run = await job.RunAsync(timer.IsPastDue ? "timer (past due)" : "timer", ct);
+        Log.RunEnded(logger, run.Status.ToString(), run.Summary);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(5401, LogLevel.Information, "WatchVacancies: {Status}: {Summary}")]
+        public static partial void RunEnded(ILogger logger, string status, string summary);
+    }
+}
