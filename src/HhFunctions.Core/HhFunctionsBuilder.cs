@@ -101,6 +101,13 @@ public static class HhFunctionsBuilder
             .SetApplicationName("HhFunctions")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataPath, "keys")));
 
+        // Data Protection's hosted service creates the key ring at start; only the encrypted token files need it,
+        // so it is created on their first use instead (start-up stays fast, and a page view never waits for it).
+        foreach (var warmUp in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "DataProtectionHostedService").ToList())
+        {
+            services.Remove(warmUp);
+        }
+
         var storage = config.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         if (storage.UsesAzure)
         {
@@ -174,6 +181,7 @@ public static class HhFunctionsBuilder
         services.AddTransient<ApplicantAccess>();
         services.AddTransient<AccountConnector>();
         services.AddTransient<Pages.AccessPages>();
+        services.AddTransient<Pages.FormTokens>();
         services.AddSingleton<SettingsImport>();
         services.AddHostedService(sp => sp.GetRequiredService<SettingsImport>());
     }

@@ -16,6 +16,12 @@ public static class StandaloneHost
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddHhFunctions(AppHost.Standalone);
+        builder.Services.Configure<HostOptions>(o =>
+        {
+            // The background services are independent: start (and stop) them side by side.
+            o.ServicesStartConcurrently = true;
+            o.ServicesStopConcurrently = true;
+        });
         QuietLogging(builder.Logging);
         builder.WebHost.ConfigureKestrel(k =>
         {

@@ -24,14 +24,6 @@ public sealed class AccessPages(IStateStore state, AccountConnector connector, I
     public const string FormField = "form";
     public const string AntiforgeryField = "af";
 
-    /// <summary>A fresh single-use antiforgery value for the forms of one rendered status page.</summary>
-    public async Task<string> MintFormTokenAsync(CancellationToken ct)
-    {
-        var value = SetupLinks.NewRandomValue();
-        await state.SaveOneTimeTokenAsync(new OneTimeToken(OneTimePurpose.FormToken, value, time.GetUtcNow() + FormLifetime, null), ct);
-        return value;
-    }
-
     /// <summary>The "Raise now" button: queues an on-demand run (the BumpOnDemand function runs it).</summary>
     public static string RenderRaiseNow(string formToken) =>
         $"""<form method="post" id="raise-now"><input type="hidden" name="{FormField}" value="bump"><input type="hidden" name="{AntiforgeryField}" value="{HtmlPage.E(formToken)}"><button class="button" type="submit">Raise now</button></form>""";

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using HhFunctions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,10 @@ public sealed class FileStateStore : IStateStore, IDisposable
     {
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter() },
+
+        // Generated metadata for the files read on every status page (no reflection warm-up at start); the
+        // reflection resolver stays behind it, so the format is the same either way.
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(StateJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 
     private readonly string _folder;
@@ -174,3 +179,9 @@ public sealed class FileStateStore : IStateStore, IDisposable
         File.Move(temp, path, overwrite: true);
     }
 }
+
+[JsonSerializable(typeof(AccountState))]
+[JsonSerializable(typeof(List<ResumeState>))]
+[JsonSerializable(typeof(List<RunRecord>))]
+[JsonSerializable(typeof(List<OneTimeToken>))]
+internal sealed partial class StateJsonContext : JsonSerializerContext;

@@ -37,7 +37,7 @@ public sealed record StatusModel(
 }
 
 /// <summary>Builds what the status page and the /status bot command show.</summary>
-public sealed class StatusService(IStateStore state, SetupLinks links, AccessPages forms, IOptions<HhOptions> hh, IOptions<TelegramOptions> telegram, TimeProvider time)
+public sealed class StatusService(IStateStore state, SetupLinks links, FormTokens forms, IOptions<HhOptions> hh, IOptions<TelegramOptions> telegram, TimeProvider time)
 {
     public const int RunsShown = 20;
 
@@ -61,14 +61,14 @@ public sealed class StatusService(IStateStore state, SetupLinks links, AccessPag
         return new StatusModel(now, hh.Value.HasCredentials, account.Status, account.DisplayName, tokenState, account.TokenExpiresAt, account.Problem, account.Paused, resumes, runs, withConnectLink ? await links.CreateAsync(ct) : null)
         {
             TelegramConfigured = telegram.Value.IsConfigured,
-            FormToken = withConnectLink ? await forms.MintFormTokenAsync(ct) : null,
+            FormToken = withConnectLink ? await forms.MintAsync(ct) : null,
             ImportSettingsNotice = SettingsImport.Notice(hh.Value, account),
         };
     }
 }
 
 /// <summary>GET /api/status (function key in Azure): HTML page, or JSON with Accept: application/json.</summary>
-public sealed class StatusEndpoint(StatusService status, AccessPages forms)
+public sealed class StatusEndpoint(StatusService status, IServiceProvider services)
 {
     public async Task<IResult> GetAsync(HttpRequest request, CancellationToken ct)
     {
@@ -85,6 +85,7 @@ public sealed class StatusEndpoint(StatusService status, AccessPages forms)
     {
         ArgumentNullException.ThrowIfNull(request);
         var body = await HttpEndpoints.ReadBodyAsync(request, ct);
+        var forms = services.GetRequiredService<AccessPages>(); // resolved only here: it brings the hh.ru clients, which a page view does not need
         var answer = await forms.HandlePostAsync(body, request.Headers["Sec-Fetch-Site"].ToString(), ct);
         if (request.WantsJson())
         {
