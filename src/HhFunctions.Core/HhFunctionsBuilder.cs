@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
+using HhFunctions.Applying;
 using HhFunctions.Configuration;
 using HhFunctions.HeadHunter;
 using HhFunctions.Jobs;
@@ -50,6 +51,7 @@ public static class HhFunctionsBuilder
         builder.AddHeadHunter();
         builder.AddTelegram();
         builder.AddJobs();
+        builder.AddApplying();
         builder.AddEndpoints();
         return builder;
     }

@@ -36,3 +36,15 @@ public sealed class TelegramWebhookFunction(TelegramWebhookEndpoint endpoint)
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.TelegramWebhook)] HttpRequest req) =>
         FunctionsHost.RunAsync(req, "TelegramWebhook", endpoint.PostAsync);
 }
+
+/// <summary>The applications funnel and its exports: the logic is in <see cref="ApplicationsEndpoint"/>.</summary>
+public sealed class ApplicationsFunction(ApplicationsEndpoint endpoint)
+{
+    [Function("Applications")]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Applications)] HttpRequest req) =>
+        FunctionsHost.RunAsync(req, "Applications", endpoint.GetAsync);
+
+    [Function("ApplicationsExport")]
+    public Task<IActionResult> Export([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.ApplicationsExport)] HttpRequest req) =>
+        FunctionsHost.RunAsync(req, "ApplicationsExport", endpoint.ExportAsync);
+}

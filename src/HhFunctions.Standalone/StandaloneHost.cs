@@ -42,6 +42,7 @@ public static class StandaloneHost
         if (bump.StandaloneScheduler)
         {
             builder.Services.AddHostedService<StandaloneScheduler>();
+            builder.Services.AddHostedService<TrackScheduler>();
         }
 
         // Bot commands arrive by long polling (in Azure, Telegram calls the TelegramWebhook function).
@@ -76,6 +77,8 @@ public static class StandaloneHost
         Map<StatusEndpoint>(app, "Status", Routes.Status, ["GET"], (e, r, ct) => e.GetAsync(r, ct));
         Map<StatusEndpoint>(app, "StatusPost", Routes.Status, ["POST"], (e, r, ct) => e.PostAsync(r, ct));
         Map<TelegramWebhookEndpoint>(app, "TelegramWebhook", Routes.TelegramWebhook, ["POST"], (e, r, ct) => e.PostAsync(r, ct));
+        Map<ApplicationsEndpoint>(app, "Applications", Routes.Applications, ["GET"], (e, r, ct) => e.GetAsync(r, ct));
+        Map<ApplicationsEndpoint>(app, "ApplicationsExport", Routes.ApplicationsExport, ["GET"], (e, r, ct) => e.ExportAsync(r, ct));
         app.MapGet("/", () => Results.Redirect("/" + Routes.Prefix + "/" + Routes.Status));
         return app;
     }

@@ -10,7 +10,7 @@ namespace HhFunctions.HeadHunter;
 /// hh.ru API calls made with the user's access token. Every failure becomes an <see cref="HhApiException"/>
 /// carrying a parsed <see cref="HhError"/>; HTML and empty bodies are handled, never thrown raw.
 /// </summary>
-public sealed class HhClient(HttpClient http)
+public sealed partial class HhClient(HttpClient http)
 {
     private const int PageSize = 50;
 

@@ -13,6 +13,8 @@ public static class Routes
     public const string OAuthCallback = "oauth/callback";
     public const string Status = "status";
     public const string TelegramWebhook = "telegram/webhook";
+    public const string Applications = "applications";
+    public const string ApplicationsExport = "applications.{format}";
 }
 
 /// <summary>Names of the queues the app uses (Azure Storage queues in Azure, in-process queues standalone).</summary>

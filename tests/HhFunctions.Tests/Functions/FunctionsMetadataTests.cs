@@ -27,6 +27,9 @@ public sealed partial class FunctionsMetadataTests
         ["OAuthCallback"] = new("httpTrigger", "oauth/callback", ["get"], "Anonymous", null, null),
         ["Status"] = new("httpTrigger", "status", ["get", "post"], "Function", null, null),
         ["TelegramWebhook"] = new("httpTrigger", "telegram/webhook", ["post"], "Anonymous", null, null),
+        ["TrackApplications"] = new("timerTrigger", null, [], null, "%Apply__TrackSchedule%", null),
+        ["Applications"] = new("httpTrigger", "applications", ["get"], "Function", null, null),
+        ["ApplicationsExport"] = new("httpTrigger", "applications.{format}", ["get"], "Function", null, null),
     };
 
     private static List<JsonElement> Metadata()
