@@ -530,6 +530,9 @@ public sealed class FakeHhApi
     /// <summary>Every POST /negotiations that reached the fake (before faults), for "how many were sent" checks.</summary>
     public int ApplyPosts => Requests.Count(r => r.Method == "POST" && r.Uri.AbsolutePath == "/negotiations");
 
+    /// <summary>Runs right after an application is recorded (e.g. to script faults for what follows).</summary>
+    public Action? AfterApply { get; set; }
+
     /// <summary>hh.ru's cap per rolling 24 hours (200).</summary>
     public int DailyApplicationCap { get; set; } = 200;
 
@@ -647,6 +650,7 @@ public sealed class FakeHhApi
 
         var negotiation = new FakeNegotiation((Next() + 9000).ToString(CultureInfo.InvariantCulture), vacancyId, resumeId, message, now);
         Negotiations.Add(negotiation);
+        AfterApply?.Invoke();
         var created = new HttpResponseMessage(HttpStatusCode.Created) { Content = new StringContent(string.Empty, Encoding.UTF8, "text/html") };
         created.Headers.Location = new Uri("/negotiations/" + negotiation.Id, UriKind.Relative);
         return created;
