@@ -189,7 +189,8 @@ public sealed partial class ApplyService(
             post = await SettleAsync(vacancyId, resumeId, text, post, ct);
         }
 
-        return await RecordAsync(vacancy, source, post, ct);
+        var recorded = await RecordAsync(vacancy, source, post, ct);
+        return letter.Problem is null ? recorded : recorded with { LetterProblem = letter.Problem };
     }
 
     /// <summary>
