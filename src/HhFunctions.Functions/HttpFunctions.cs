@@ -44,7 +44,11 @@ public sealed class ApplicationsFunction(ApplicationsEndpoint endpoint)
     public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Applications)] HttpRequest req) =>
         FunctionsHost.RunAsync(req, "Applications", endpoint.GetAsync);
 
-    [Function("ApplicationsExport")]
-    public Task<IActionResult> Export([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.ApplicationsExport)] HttpRequest req) =>
-        FunctionsHost.RunAsync(req, "ApplicationsExport", endpoint.ExportAsync);
+    [Function("ApplicationsCsv")]
+    public Task<IActionResult> Csv([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.ApplicationsCsv)] HttpRequest req) =>
+        FunctionsHost.RunAsync(req, "ApplicationsCsv", endpoint.ExportAsync);
+
+    [Function("ApplicationsJson")]
+    public Task<IActionResult> Json([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.ApplicationsJson)] HttpRequest req) =>
+        FunctionsHost.RunAsync(req, "ApplicationsJson", endpoint.ExportAsync);
 }

@@ -78,7 +78,8 @@ public static class StandaloneHost
         Map<StatusEndpoint>(app, "StatusPost", Routes.Status, ["POST"], (e, r, ct) => e.PostAsync(r, ct));
         Map<TelegramWebhookEndpoint>(app, "TelegramWebhook", Routes.TelegramWebhook, ["POST"], (e, r, ct) => e.PostAsync(r, ct));
         Map<ApplicationsEndpoint>(app, "Applications", Routes.Applications, ["GET"], (e, r, ct) => e.GetAsync(r, ct));
-        Map<ApplicationsEndpoint>(app, "ApplicationsExport", Routes.ApplicationsExport, ["GET"], (e, r, ct) => e.ExportAsync(r, ct));
+        Map<ApplicationsEndpoint>(app, "ApplicationsCsv", Routes.ApplicationsCsv, ["GET"], (e, r, ct) => e.ExportAsync(r, ct));
+        Map<ApplicationsEndpoint>(app, "ApplicationsJson", Routes.ApplicationsJson, ["GET"], (e, r, ct) => e.ExportAsync(r, ct));
         app.MapGet("/", () => Results.Redirect("/" + Routes.Prefix + "/" + Routes.Status));
         return app;
     }

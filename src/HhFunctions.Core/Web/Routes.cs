@@ -14,7 +14,8 @@ public static class Routes
     public const string Status = "status";
     public const string TelegramWebhook = "telegram/webhook";
     public const string Applications = "applications";
-    public const string ApplicationsExport = "applications.{format}";
+    public const string ApplicationsCsv = "applications.csv";
+    public const string ApplicationsJson = "applications.json";
 }
 
 /// <summary>Names of the queues the app uses (Azure Storage queues in Azure, in-process queues standalone).</summary>

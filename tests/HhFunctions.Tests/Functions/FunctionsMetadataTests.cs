@@ -29,7 +29,8 @@ public sealed partial class FunctionsMetadataTests
         ["TelegramWebhook"] = new("httpTrigger", "telegram/webhook", ["post"], "Anonymous", null, null),
         ["TrackApplications"] = new("timerTrigger", null, [], null, "%Apply__TrackSchedule%", null),
         ["Applications"] = new("httpTrigger", "applications", ["get"], "Function", null, null),
-        ["ApplicationsExport"] = new("httpTrigger", "applications.{format}", ["get"], "Function", null, null),
+        ["ApplicationsCsv"] = new("httpTrigger", "applications.csv", ["get"], "Function", null, null),
+        ["ApplicationsJson"] = new("httpTrigger", "applications.json", ["get"], "Function", null, null),
     };
 
     private static List<JsonElement> Metadata()
