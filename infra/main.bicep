@@ -101,6 +101,9 @@ param bumpSchedule string = ''
 @description('Search__Schedule: six-field NCRONTAB (seconds first), UTC, of the vacancy watch (WatchVacancies). Its timer binding reads %Search__Schedule%, so it is always set. Empty: every 30 minutes.')
 param searchSchedule string = ''
 
+@description('Apply__TrackSchedule: six-field NCRONTAB (seconds first), UTC, of TrackApplications. Its timer binding reads %Apply__TrackSchedule%, so it is always set. Empty: every 30 minutes.')
+param applyTrackSchedule string = ''
+
 @description('Bump__ResumeIds: comma-separated resume ids to raise. Empty: every resume of the account.')
 param bumpResumeIds string = ''
 
@@ -130,6 +133,7 @@ var logAnalyticsName = 'log-${functionAppName}'
 var appInsightsName = 'appi-${functionAppName}'
 var deploymentContainerName = 'app-package'
 var effectiveSchedule = empty(bumpSchedule) ? '0 1 */4 * * *' : bumpSchedule
+var effectiveTrackSchedule = empty(applyTrackSchedule) ? '0 */30 * * * *' : applyTrackSchedule
 var effectiveSearchSchedule = empty(searchSchedule) ? '0 */30 * * * *' : searchSchedule
 
 // Built-in role definition ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
@@ -412,6 +416,7 @@ var baseSettings = {
   Storage__TablePrefix: tablePrefix
   Bump__Schedule: effectiveSchedule
   Search__Schedule: effectiveSearchSchedule
+  Apply__TrackSchedule: effectiveTrackSchedule
   Data__Path: dataPath
 }
 

@@ -8,7 +8,7 @@ ledger="$(pwd)/artifacts/reliability-ledger.jsonl"
 mkdir -p artifacts && rm -f "$ledger"
 export HH_RELIABILITY_LEDGER="$ledger"
 set +e
-bash tests/run.sh --filter "FullyQualifiedName~HhFunctions.Tests.Reliability|FullyQualifiedName~SecretLeakScenarioTests" > artifacts/reliability-tests.log 2>&1
+bash tests/run.sh --filter "FullyQualifiedName~HhFunctions.Tests.Reliability|FullyQualifiedName~SecretLeakScenarioTests|FullyQualifiedName~ApplyFaultMatrixTests" > artifacts/reliability-tests.log 2>&1
 status=$?
 set -e
 tail -n 1 artifacts/reliability-tests.log
@@ -19,6 +19,11 @@ rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 faults = [r for r in rows if r["kind"] == "Fault"]
 bad = [r for r in rows if r["kind"] == "BadInput"]
 secret = [r for r in rows if r["kind"] == "Secrets"]
+apply = [r for r in rows if r["kind"] == "Apply"]
+import re
+def figure(r, key):
+    m = re.search(key + r" (\d+)", r["detail"])
+    return int(m.group(1)) if m else 0
 lost = sum(r["tokensLost"] for r in rows)
 print()
 print("Reliability report")
@@ -27,6 +32,9 @@ print(f"  faults survived       {sum(r['survived'] for r in faults)} / {len(faul
 print(f"  bad inputs rejected   {sum(r['survived'] for r in bad)} / {len(bad)}")
 print(f"  secret checks clean   {sum(r['survived'] for r in secret)} / {len(secret)}")
 print(f"  tokens lost           {lost}")
+print(f"  apply faults tried    {len(apply)}")
+print(f"  applications sent twice {sum(figure(r, 'sent twice') for r in apply)}")
+print(f"  applications lost     {sum(figure(r, 'lost') for r in apply)}")
 for r in rows:
     if not r["survived"] or r["tokensLost"]:
         print(f"  FAILED: [{r['kind']}] {r['name']}: {r['detail']}")

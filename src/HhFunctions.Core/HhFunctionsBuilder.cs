@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
+using HhFunctions.Applying;
 using HhFunctions.Configuration;
 using HhFunctions.HeadHunter;
 using HhFunctions.Jobs;
@@ -52,6 +53,7 @@ public static class HhFunctionsBuilder
         builder.AddTelegram();
         builder.AddJobs();
         builder.AddVacancyWatch();
+        builder.AddApplying();
         builder.AddEndpoints();
         return builder;
     }

@@ -52,3 +52,19 @@ public sealed class VacanciesFunctions(VacanciesEndpoints endpoints)
     public Task<IActionResult> Json([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.VacanciesJson)] HttpRequest req) =>
         FunctionsHost.RunAsync(req, "VacanciesJson", endpoints.JsonAsync);
 }
+
+/// <summary>The applications funnel and its exports: the logic is in <see cref="ApplicationsEndpoint"/>.</summary>
+public sealed class ApplicationsFunction(ApplicationsEndpoint endpoint)
+{
+    [Function("Applications")]
+    public Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.Applications)] HttpRequest req) =>
+        FunctionsHost.RunAsync(req, "Applications", endpoint.GetAsync);
+
+    [Function("ApplicationsCsv")]
+    public Task<IActionResult> Csv([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.ApplicationsCsv)] HttpRequest req) =>
+        FunctionsHost.RunAsync(req, "ApplicationsCsv", endpoint.ExportAsync);
+
+    [Function("ApplicationsJson")]
+    public Task<IActionResult> Json([HttpTrigger(AuthorizationLevel.Function, "get", Route = Routes.ApplicationsJson)] HttpRequest req) =>
+        FunctionsHost.RunAsync(req, "ApplicationsJson", endpoint.ExportAsync);
+}

@@ -49,6 +49,7 @@ public static class StandaloneHost
         if (bump.StandaloneScheduler)
         {
             builder.Services.AddHostedService<StandaloneScheduler>();
+            builder.Services.AddHostedService<TrackScheduler>();
         }
 
         var search = builder.Configuration.GetSection(SearchOptions.SectionName).Get<SearchOptions>() ?? new SearchOptions();
@@ -92,6 +93,9 @@ public static class StandaloneHost
         Map<VacanciesEndpoints>(app, "VacanciesCsv", Routes.VacanciesCsv, ["GET"], (e, r, ct) => e.CsvAsync(r, ct));
         Map<VacanciesEndpoints>(app, "VacanciesJson", Routes.VacanciesJson, ["GET"], (e, r, ct) => e.JsonAsync(r, ct));
         Map<TelegramWebhookEndpoint>(app, "TelegramWebhook", Routes.TelegramWebhook, ["POST"], (e, r, ct) => e.PostAsync(r, ct));
+        Map<ApplicationsEndpoint>(app, "Applications", Routes.Applications, ["GET"], (e, r, ct) => e.GetAsync(r, ct));
+        Map<ApplicationsEndpoint>(app, "ApplicationsCsv", Routes.ApplicationsCsv, ["GET"], (e, r, ct) => e.ExportAsync(r, ct));
+        Map<ApplicationsEndpoint>(app, "ApplicationsJson", Routes.ApplicationsJson, ["GET"], (e, r, ct) => e.ExportAsync(r, ct));
         app.MapGet("/", () => Results.Redirect("/" + Routes.Prefix + "/" + Routes.Status));
         return app;
     }

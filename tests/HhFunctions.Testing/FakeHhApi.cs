@@ -234,6 +234,15 @@ public sealed class FakeHhApi
         }
     }
 
+    /// <summary>The next request to the path IS handled (e.g. the application recorded), then the connection breaks: this exception.</summary>
+    public void ThrowAfterHandling(string pathPrefix, Func<Exception> exception)
+    {
+        lock (_faultGate)
+        {
+            _faults.Add(new Fault(pathPrefix, null, exception, AfterHandling: true));
+        }
+    }
+
     /// <summary>The next request to the path throws (connection refused, timeout...).</summary>
     public void Throw(string pathPrefix, Func<Exception> exception, int times = 1)
     {
@@ -290,11 +299,16 @@ public sealed class FakeHhApi
             return Errors(HttpStatusCode.BadRequest, "bad_user_agent", "unset");
         }
 
+        var form = request.Method == HttpMethod.Post && path == "negotiations" ? await ReadFormAsync(request, body, ct) : null;
         HttpResponseMessage handled;
         lock (_gate)
         {
             handled = (request.Method.Method, path) switch
             {
+                ("POST", "negotiations") => Authorized(request, _ => NoApplicantAccess ? Forbidden() : Apply(form!)),
+                ("GET", "negotiations") => Authorized(request, _ => NoApplicantAccess ? Forbidden() : NegotiationsList(request.RequestUri!)),
+                ("GET", var p) when p.StartsWith("vacancies/", StringComparison.Ordinal) && p.Count(c => c == '/') == 1 =>
+                    Authorized(request, _ => OneVacancy(Uri.UnescapeDataString(p["vacancies/".Length..]))),
                 ("POST", "token") => Token(request, body),
                 ("GET", "me") => Authorized(request, _ => Json(HttpStatusCode.OK, """{"id":"42","first_name":"Ivan","last_name":"Petrov","email":"ivan@example.com","is_applicant":true,"is_employer":false}""")),
                 ("GET", "resumes/mine") => Authorized(request, _ => NoApplicantAccess ? Forbidden() : ResumesMine(request.RequestUri!)),
@@ -311,6 +325,11 @@ public sealed class FakeHhApi
         if (fault is { AfterHandling: true })
         {
             handled.Dispose();
+            if (fault.Exception is not null)
+            {
+                throw fault.Exception();
+            }
+
             return fault.Response!();
         }
 
@@ -460,6 +479,7 @@ public sealed class FakeHhApi
             ["next_publish_at"] = published && r.NextPublishAt is { } n ? HhDate(n) : null,
             ["updated_at"] = HhDate(r.UpdatedAt ?? now.AddDays(-1)),
             ["alternate_url"] = "https://hh.ru/resume/" + r.Id,
+            ["skill_set"] = r.SkillSet,
         };
     }
 
@@ -499,6 +519,218 @@ public sealed class FakeHhApi
         resume.UpdatedAt = now;
         resume.NextPublishAt = now + PublishInterval;
         return new HttpResponseMessage(HttpStatusCode.NoContent);
+    }
+
+    // ---- applying and tracking (hh-applicant-api.md §B, §C) ----
+
+    public List<FakeVacancyDetail> Vacancies { get; } = [];
+
+    /// <summary>Every application hh.ru recorded, in order.</summary>
+    public List<FakeNegotiation> Negotiations { get; } = [];
+
+    /// <summary>POST /negotiations that arrived for a vacancy the resume had already applied to: "sent twice".</summary>
+    public int DuplicateApplications { get; private set; }
+
+    /// <summary>Every POST /negotiations that reached the fake (before faults), for "how many were sent" checks.</summary>
+    public int ApplyPosts => Requests.Count(r => r.Method == "POST" && r.Uri.AbsolutePath == "/negotiations");
+
+    /// <summary>Runs right after an application is recorded (e.g. to script faults for what follows).</summary>
+    public Action? AfterApply { get; set; }
+
+    /// <summary>hh.ru's cap per rolling 24 hours (200).</summary>
+    public int DailyApplicationCap { get; set; } = 200;
+
+    /// <summary>How the cap is refused: 400/403/429 with negotiations/limit_exceeded, or 0 for a bare 429 (hh.ru staff's reading).</summary>
+    public int LimitStatus { get; set; } = 400;
+
+    /// <summary>GET /negotiations page size the fake serves at most.</summary>
+    public int NegotiationsPageSize { get; set; } = 100;
+
+    public FakeVacancyDetail AddVacancy(string id, string name, string employer = "HeadHunter")
+    {
+        var v = new FakeVacancyDetail(id, name, employer);
+        Vacancies.Add(v);
+        return v;
+    }
+
+    /// <summary>An application made elsewhere (the website), already on hh.ru.</summary>
+    public FakeNegotiation AddNegotiation(string vacancyId, string resumeId, DateTimeOffset? at = null)
+    {
+        lock (_gate)
+        {
+            var n = new FakeNegotiation((Next() + 9000).ToString(CultureInfo.InvariantCulture), vacancyId, resumeId, null, at ?? _time.GetUtcNow());
+            Negotiations.Add(n);
+            return n;
+        }
+    }
+
+    private static async Task<Dictionary<string, string>> ReadFormAsync(HttpRequestMessage request, string? body, CancellationToken ct)
+    {
+        var form = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (request.Content is MultipartFormDataContent multipart)
+        {
+            foreach (var part in multipart)
+            {
+                var name = part.Headers.ContentDisposition?.Name?.Trim('"');
+                if (name is not null)
+                {
+                    form[name] = await part.ReadAsStringAsync(ct);
+                }
+            }
+        }
+        else if (request.Content?.Headers.ContentType?.MediaType == "application/x-www-form-urlencoded" && body is not null)
+        {
+            var parsed = HttpUtility.ParseQueryString(body);
+            foreach (var key in parsed.AllKeys.OfType<string>())
+            {
+                form[key] = parsed[key] ?? string.Empty;
+            }
+        }
+
+        return form;
+    }
+
+    private HttpResponseMessage Apply(Dictionary<string, string> form)
+    {
+        var vacancyId = form.GetValueOrDefault("vacancy_id");
+        var resumeId = form.GetValueOrDefault("resume_id");
+        if (string.IsNullOrEmpty(vacancyId) || !vacancyId.All(char.IsDigit))
+        {
+            return Errors(HttpStatusCode.BadRequest, "bad_argument", "vacancy_id");
+        }
+
+        var vacancy = Vacancies.FirstOrDefault(v => v.Id == vacancyId);
+        if (vacancy is null)
+        {
+            return Errors(HttpStatusCode.BadRequest, "negotiations", "vacancy_not_found");
+        }
+
+        if (resumeId is null || !Resumes.Any(r => r.Id == resumeId && r.Status == "published"))
+        {
+            return Errors(HttpStatusCode.Forbidden, "negotiations", "resume_not_found");
+        }
+
+        if (Negotiations.Any(n => n.VacancyId == vacancyId && n.ResumeId == resumeId))
+        {
+            DuplicateApplications++;
+            return Json(HttpStatusCode.Forbidden, """{"description":"Forbidden","errors":[{"type":"negotiations","value":"already_applied"}],"request_id":"req-dup"}""");
+        }
+
+        if (vacancy.Archived)
+        {
+            return Errors(HttpStatusCode.Forbidden, "negotiations", "invalid_vacancy");
+        }
+
+        if (vacancy.ResponseUrl is { } external)
+        {
+            var redirect = new HttpResponseMessage(HttpStatusCode.SeeOther);
+            redirect.Headers.Location = new Uri(external);
+            return redirect;
+        }
+
+        if (vacancy.HasTest)
+        {
+            return Errors(HttpStatusCode.Forbidden, "negotiations", "test_required");
+        }
+
+        var message = form.GetValueOrDefault("message");
+        if (vacancy.LetterRequired && string.IsNullOrWhiteSpace(message))
+        {
+            return Errors(HttpStatusCode.Forbidden, "negotiations", "empty_message");
+        }
+
+        if (message is { Length: > 10_000 })
+        {
+            return Errors(HttpStatusCode.Forbidden, "negotiations", "too_long_message");
+        }
+
+        var now = _time.GetUtcNow();
+        if (Negotiations.Count(n => n.CreatedAt > now - TimeSpan.FromHours(24)) >= DailyApplicationCap)
+        {
+            return LimitStatus == 0
+                ? new HttpResponseMessage(HttpStatusCode.TooManyRequests)
+                : Errors((HttpStatusCode)LimitStatus, "negotiations", "limit_exceeded");
+        }
+
+        var negotiation = new FakeNegotiation((Next() + 9000).ToString(CultureInfo.InvariantCulture), vacancyId, resumeId, message, now);
+        Negotiations.Add(negotiation);
+        AfterApply?.Invoke();
+        var created = new HttpResponseMessage(HttpStatusCode.Created) { Content = new StringContent(string.Empty, Encoding.UTF8, "text/html") };
+        created.Headers.Location = new Uri("/negotiations/" + negotiation.Id, UriKind.Relative);
+        return created;
+    }
+
+    private HttpResponseMessage OneVacancy(string id)
+    {
+        var v = Vacancies.FirstOrDefault(x => x.Id == id);
+        if (v is null)
+        {
+            return Errors(HttpStatusCode.NotFound, "not_found");
+        }
+
+        var relations = Negotiations.Where(n => n.VacancyId == id).Select(n => n.State switch
+        {
+            "invitation" => "got_invitation",
+            "discard" => "got_rejection",
+            _ => "got_response",
+        }).Concat(v.ExtraRelations).Distinct().ToList();
+        return Json(HttpStatusCode.OK, JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["id"] = v.Id,
+            ["name"] = v.Name,
+            ["employer"] = new { id = "e" + v.Id, name = v.Employer },
+            ["archived"] = v.Archived,
+            ["has_test"] = v.HasTest,
+            ["test"] = v.HasTest ? new { required = true } : null,
+            ["response_letter_required"] = v.LetterRequired,
+            ["type"] = new { id = v.ResponseUrl is null ? "open" : "direct", name = "x" },
+            ["response_url"] = v.ResponseUrl,
+            ["relations"] = relations,
+            ["key_skills"] = v.KeySkills.Select(k => new { name = k }).ToList(),
+            ["alternate_url"] = "https://hh.ru/vacancy/" + v.Id,
+            ["negotiations_url"] = "https://api.hh.ru/negotiations?vacancy_id=" + v.Id,
+        }));
+    }
+
+    private HttpResponseMessage NegotiationsList(Uri uri)
+    {
+        var query = HttpUtility.ParseQueryString(uri.Query);
+        var page = int.TryParse(query["page"], CultureInfo.InvariantCulture, out var p) ? p : 0;
+        var perPage = Math.Min(int.TryParse(query["per_page"], CultureInfo.InvariantCulture, out var pp) ? pp : 20, NegotiationsPageSize);
+        var vacancyId = query["vacancy_id"];
+        var all = Negotiations.Where(n => vacancyId is null || n.VacancyId == vacancyId).OrderByDescending(n => n.UpdatedAt).ToList();
+        var items = all.Skip(page * perPage).Take(perPage).Select(n =>
+        {
+            var v = Vacancies.FirstOrDefault(x => x.Id == n.VacancyId);
+            return new Dictionary<string, object?>
+            {
+                ["id"] = n.Id,
+                ["state"] = new { id = n.State, name = n.State },
+                ["created_at"] = HhDate(n.CreatedAt),
+                ["updated_at"] = HhDate(n.UpdatedAt),
+                ["has_updates"] = n.HasUpdates,
+                ["viewed_by_opponent"] = n.Viewed,
+                ["hidden"] = false,
+                ["source"] = "NEGOTIATION",
+                ["url"] = "https://api.hh.ru/negotiations/" + n.Id,
+                ["vacancy"] = new { id = n.VacancyId, name = v?.Name ?? "Vacancy " + n.VacancyId, employer = new { id = "e", name = v?.Employer ?? "Employer" }, alternate_url = "https://hh.ru/vacancy/" + n.VacancyId, archived = v?.Archived ?? false },
+            };
+        }).ToList();
+        var pages = (int)Math.Ceiling(all.Count / (double)perPage);
+        return Json(HttpStatusCode.OK, JsonSerializer.Serialize(new { found = all.Count, pages, page, per_page = perPage, items }));
+    }
+
+    /// <summary>The employer acts on an application: state (invitation, discard), viewed, a new message.</summary>
+    public void EmployerActs(string vacancyId, string? state = null, bool? viewed = null, bool newMessage = false)
+    {
+        lock (_gate)
+        {
+            var n = Negotiations.Single(x => x.VacancyId == vacancyId);
+            n.State = state ?? n.State;
+            n.Viewed = viewed ?? n.Viewed;
+            n.HasUpdates |= newMessage || state is not null;
+            n.UpdatedAt = _time.GetUtcNow();
+        }
     }
 
     private (string Access, string Refresh, DateTimeOffset ExpiresAt) IssuePair(TimeSpan lifetime)
@@ -579,6 +811,52 @@ public sealed class FakeResume(string id, string title, string status)
     public List<DateTimeOffset> Raises { get; } = [];
 
     public int EarlyRejections { get; set; }
+
+    public List<string> SkillSet { get; } = [];
+}
+
+public sealed class FakeVacancyDetail(string id, string name, string employer)
+{
+    public string Id { get; } = id;
+
+    public string Name { get; } = name;
+
+    public string Employer { get; } = employer;
+
+    public bool Archived { get; set; }
+
+    public bool HasTest { get; set; }
+
+    public bool LetterRequired { get; set; }
+
+    /// <summary>Set: a direct vacancy (303 to this address).</summary>
+    public string? ResponseUrl { get; set; }
+
+    public List<string> KeySkills { get; } = [];
+
+    /// <summary>Relations other than the fake's own applications (favorited, blacklisted...).</summary>
+    public List<string> ExtraRelations { get; } = [];
+}
+
+public sealed class FakeNegotiation(string id, string vacancyId, string resumeId, string? message, DateTimeOffset createdAt)
+{
+    public string Id { get; } = id;
+
+    public string VacancyId { get; } = vacancyId;
+
+    public string ResumeId { get; } = resumeId;
+
+    public string? Message { get; } = message;
+
+    public DateTimeOffset CreatedAt { get; } = createdAt;
+
+    public DateTimeOffset UpdatedAt { get; set; } = createdAt;
+
+    public string State { get; set; } = "response";
+
+    public bool Viewed { get; set; }
+
+    public bool HasUpdates { get; set; }
 }
 
 public sealed record RecordedRequest(string Method, Uri Uri, string? Bearer, string? Body, DateTimeOffset At);

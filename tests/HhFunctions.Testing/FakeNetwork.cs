@@ -10,6 +10,9 @@ public sealed class FakeNetwork(FakeHhApi hh, FakeTelegramApi telegram) : Delega
 
     public FakeTelegramApi Telegram { get; } = telegram;
 
+    /// <summary>An OpenAI-compatible chat endpoint at https://llm.test/v1 (cover letters).</summary>
+    public FakeChatApi Chat { get; init; } = new();
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -17,6 +20,7 @@ public sealed class FakeNetwork(FakeHhApi hh, FakeTelegramApi telegram) : Delega
         {
             "api.hh.ru" => Hh.HandleAsync(request, cancellationToken),
             "api.telegram.org" => Telegram.HandleAsync(request, cancellationToken),
+            "llm.test" => Chat.HandleAsync(request, cancellationToken),
             _ => throw new InvalidOperationException($"Unexpected request to {request.RequestUri}: no fake is registered for this host."),
         });
 

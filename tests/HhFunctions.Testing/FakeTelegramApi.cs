@@ -173,7 +173,8 @@ public sealed class FakeTelegramApi
                     return Error(HttpStatusCode.BadRequest, "Bad Request: message is too long");
                 }
 
-                Messages.Enqueue(new SentMessage(chat, text, parseMode));
+                var markup = body.TryGetProperty("reply_markup", out var rm) ? rm.GetRawText() : null;
+                Messages.Enqueue(new SentMessage(chat, text, parseMode, markup));
                 var id = Interlocked.Increment(ref _messageId);
                 return Ok($$"""{"message_id":{{id}},"date":1700000000,"chat":{"id":{{chat}},"type":"private"},"text":{{JsonSerializer.Serialize(text)}}}""");
             case "deleteMessage":
@@ -185,9 +186,44 @@ public sealed class FakeTelegramApi
 
                 DeletedMessages.Enqueue((deleteChat, mid.GetInt32()));
                 return Ok("true");
+            case "answerCallbackQuery":
+                if (!body.TryGetProperty("callback_query_id", out var cq) || cq.ValueKind != JsonValueKind.String)
+                {
+                    return Error(HttpStatusCode.BadRequest, "Bad Request: query is too old and response timeout expired or query ID is invalid");
+                }
+
+                AnsweredCallbacks.Enqueue(cq.GetString()!);
+                return Ok("true");
             default:
                 return Ok("true");
         }
+    }
+
+    /// <summary>Callback query ids the bot answered (answerCallbackQuery).</summary>
+    public ConcurrentQueue<string> AnsweredCallbacks { get; } = new();
+
+    /// <summary>A tap on an inline button under a bot message in <paramref name="chatId"/> (the owner's by default).</summary>
+    public static string CallbackUpdate(int updateId, string data, long? chatId = null)
+    {
+        var chat = chatId ?? long.Parse(ChatId, System.Globalization.CultureInfo.InvariantCulture);
+        return JsonSerializer.Serialize(new
+        {
+            update_id = updateId,
+            callback_query = new
+            {
+                id = "cbq-" + updateId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                from = new { id = chat, is_bot = false, first_name = "Ivan" },
+                message = new
+                {
+                    message_id = 77,
+                    date = 1772438430,
+                    chat = new { id = chat, type = "private", first_name = "Ivan" },
+                    text = "✉️ Apply?",
+                },
+                chat_instance = "ci-1",
+                data,
+            },
+        });
     }
 
     private async Task<HttpResponseMessage> GetUpdatesAsync(JsonElement body, CancellationToken ct)
@@ -234,4 +270,5 @@ public sealed class FakeTelegramApi
     };
 }
 
-public sealed record SentMessage(string? ChatId, string Text, string? ParseMode);
+/// <param name="ReplyMarkup">The reply_markup JSON (inline buttons), when the message had one.</param>
+public sealed record SentMessage(string? ChatId, string Text, string? ParseMode, string? ReplyMarkup = null);

@@ -60,6 +60,7 @@ public sealed partial class BotCommands(
         /connect — a one-time link to connect or reconnect hh.ru
         /code &lt;code or address&gt; — finish connecting with a code hh.ru sent elsewhere
         /tokens &lt;access&gt; &lt;refresh&gt; — import a token pair you already have
+        /apply &lt;vacancy id or hh.ru address&gt; — apply with your cover letter (docs/applying.md)
         /help — this list
         """;
 
@@ -87,6 +88,11 @@ public sealed partial class BotCommands(
         if (update.CallbackQuery is { Data: { } data } button && data.StartsWith(VacancyDigest.HidePrefix, StringComparison.Ordinal))
         {
             return await HandleButtonAsync(update.Id, button, o, ct);
+        }
+
+        if (update.CallbackQuery is { } callback)
+        {
+            return await CallbackAsync(callback, update.Id, o, ct);
         }
 
         if (update.Message is not { } message)
@@ -124,8 +130,9 @@ public sealed partial class BotCommands(
                 "code" => await services.GetRequiredService<AccessCommands>().CodeAsync(message.Text, message.MessageId, ct),
                 "tokens" => await services.GetRequiredService<AccessCommands>().TokensAsync(message.Text, message.MessageId, ct),
                 "watch" => await services.GetRequiredService<VacancyWatchStatus>().TextAsync(ct),
+                "apply" => await services.GetRequiredService<ApplyCommands>().ApplyAsync(message.Text, ct),
                 "help" or "start" => HelpText,
-                "" => HelpText,
+                "" => await services.GetRequiredService<ApplyCommands>().TextAsync(message.Text, ct) ?? HelpText,
                 _ => $"Unknown command /{E(command)}.\n\n{HelpText}",
             };
             if (reply is not null)
@@ -148,6 +155,49 @@ public sealed partial class BotCommands(
         {
             Log.CommandFailed(logger, ex, command);
             await telegram.SendAsync($"⛔ /{E(command)} failed unexpectedly ({E(ex.GetType().Name)}). The app's log has the details.", ct);
+        }
+
+        return BotUpdateOutcome.Handled;
+    }
+
+    /// <summary>A tap on an inline button (apply:/send:/edit:/skip:), only from the owner's chat.</summary>
+    private async Task<BotUpdateOutcome> CallbackAsync(CallbackQuery callback, int updateId, TelegramOptions o, CancellationToken ct)
+    {
+        var chatId = callback.Message?.Chat.Id ?? callback.From.Id;
+        if (!IsOwnerChat(chatId, o.ChatId))
+        {
+            Log.ForeignChat(logger, updateId, chatId);
+            return BotUpdateOutcome.ForeignChat;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        if (ApplyPrompts.ParseCallback(callback.Data) is null)
+        {
+            // Not one of applying's buttons: stop the client's spinner, otherwise ignore it.
+            await scope.ServiceProvider.GetRequiredService<ApplyCommands>().HandleCallbackAsync(callback, ct);
+            Log.NoMessage(logger, updateId, "unknown button");
+            return BotUpdateOutcome.NoMessage;
+        }
+
+        try
+        {
+            await scope.ServiceProvider.GetRequiredService<ApplyCommands>().HandleCallbackAsync(callback, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (StateStoreException ex)
+        {
+            Log.StateUnavailable(logger, "button", ex.Message);
+            await scope.ServiceProvider.GetRequiredService<ITelegramNotifier>().SendAsync("⚠️ State storage is unavailable right now, so nothing was sent. Try again in a minute.", ct);
+        }
+#pragma warning disable CA1031 // A button's failure is answered and logged; Telegram must never see an error (it would retry).
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.CommandFailed(logger, ex, "button");
+            await scope.ServiceProvider.GetRequiredService<ITelegramNotifier>().SendAsync($"⛔ The button failed unexpectedly ({E(ex.GetType().Name)}). The app's log has the details.", ct);
         }
 
         return BotUpdateOutcome.Handled;
@@ -341,7 +391,7 @@ public sealed partial class BotCommands(
         return true;
     }
 
-    private static bool IsKnown(string command) => command is "status" or "bump" or "pause" or "resume" or "connect" or "code" or "tokens" or "watch" or "help" or "start" or "";
+    private static bool IsKnown(string command) => command is "status" or "bump" or "pause" or "resume" or "connect" or "code" or "tokens" or "watch" or "apply" or "help" or "start" or "";
 
     /// <summary>A "Hide" button under a vacancy digest ("hide:{id}"); other buttons stay ignored (NoMessage).</summary>
     private async Task<BotUpdateOutcome> HandleButtonAsync(int updateId, CallbackQuery button, TelegramOptions o, CancellationToken ct)

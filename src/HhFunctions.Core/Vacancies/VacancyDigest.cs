@@ -3,6 +3,8 @@ using System.Net;
 using System.Text;
 using HhFunctions.State;
 
+using HhFunctions.Telegram;
+
 namespace HhFunctions.Vacancies;
 
 /// <summary>One source's new matches in a digest; on the source's first run only the newest are listed.</summary>
@@ -65,7 +67,7 @@ public static class VacancyDigest
             foreach (var v in section.Listed)
             {
                 var entry = Entry(++number, v);
-                if (text.Length + entry.Length > MaxMessageLength || buttons.Count >= MaxButtons)
+                if (text.Length + entry.Length > MaxMessageLength || buttons.Count + 2 > MaxButtons)
                 {
                     Flush();
                     text.Append(CultureInfo.InvariantCulture, $"🔎 <b>{E(Cut(section.Source, 120))}</b>\n");
@@ -73,6 +75,7 @@ public static class VacancyDigest
 
                 text.Append(entry);
                 buttons.Add(new DigestButton(string.Create(CultureInfo.InvariantCulture, $"🙈 Hide {number}"), HidePrefix + v.Id));
+                buttons.Add(new DigestButton(string.Create(CultureInfo.InvariantCulture, $"✉️ Apply {number}"), ApplyPrompts.CallbackData(ApplyPrompts.ApplyAction, v.Id)));
             }
 
             if (section.MoreStored > 0)

@@ -26,6 +26,7 @@ public sealed partial class VacancyWatchJob(
     IVacancyMessenger messenger,
     ITelegramNotifier telegram,
     IOptions<SearchOptions> options,
+    Applying.ApplyService applying,
     TimeProvider time,
     ILogger<VacancyWatchJob> logger)
 {
@@ -132,6 +133,11 @@ public sealed partial class VacancyWatchJob(
         foreach (var message in VacancyDigest.Build(sections))
         {
             await messenger.SendAsync(message, ct);
+        }
+
+        if (stop is null)
+        {
+            await ApplyToListedAsync(sections, ct);
         }
 
         var failed = results.Count(r => r.Error is not null);
@@ -375,6 +381,34 @@ public sealed partial class VacancyWatchJob(
             now);
     }
 
+    /// <summary>
+    /// Apply__Mode confirm / auto: the vacancies this run listed go to applying (which keeps to Apply__AutoSources,
+    /// the daily limit and hh.ru's limits). A failure there never fails the watch run.
+    /// </summary>
+    private async Task ApplyToListedAsync(IReadOnlyList<DigestSection> sections, CancellationToken ct)
+    {
+        var matches = sections.SelectMany(s => s.Listed.Select(v => (v.Id, s.Source))).ToList();
+        if (matches.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await applying.ApplyToNewMatchesAsync(matches, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // Applying reports its own outcomes; the watch run stays recorded whatever happens there.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.ApplyFailed(logger, ex);
+        }
+    }
+
     private WatchRun Finish(string runId, string trigger, DateTimeOffset started, RunStatus status, string summary, int calls, IReadOnlyList<WatchSourceResult> results, int newCount = 0)
     {
         var run = new WatchRun(runId, trigger, started, time.GetUtcNow(), status, summary, calls, newCount, results);
@@ -412,5 +446,8 @@ public sealed partial class VacancyWatchJob(
 
         [LoggerMessage(8005, LogLevel.Warning, "Vacancy watch: state storage unavailable: {Reason}")]
         public static partial void StoreUnavailable(ILogger logger, string reason);
+
+        [LoggerMessage(8009, LogLevel.Error, "Vacancy watch: applying to the new matches failed unexpectedly; the watch run is recorded all the same.")]
+        public static partial void ApplyFailed(ILogger logger, Exception exception);
     }
 }

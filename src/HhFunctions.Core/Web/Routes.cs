@@ -16,6 +16,9 @@ public static class Routes
     public const string Vacancies = "vacancies";
     public const string VacanciesCsv = "vacancies.csv";
     public const string VacanciesJson = "vacancies.json";
+    public const string Applications = "applications";
+    public const string ApplicationsCsv = "applications.csv";
+    public const string ApplicationsJson = "applications.json";
 }
 
 /// <summary>Names of the queues the app uses (Azure Storage queues in Azure, in-process queues standalone).</summary>

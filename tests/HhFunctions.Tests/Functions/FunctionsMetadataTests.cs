@@ -31,6 +31,10 @@ public sealed partial class FunctionsMetadataTests
         ["Vacancies"] = new("httpTrigger", "vacancies", ["get"], "Function", null, null),
         ["VacanciesCsv"] = new("httpTrigger", "vacancies.csv", ["get"], "Function", null, null),
         ["VacanciesJson"] = new("httpTrigger", "vacancies.json", ["get"], "Function", null, null),
+        ["TrackApplications"] = new("timerTrigger", null, [], null, "%Apply__TrackSchedule%", null),
+        ["Applications"] = new("httpTrigger", "applications", ["get"], "Function", null, null),
+        ["ApplicationsCsv"] = new("httpTrigger", "applications.csv", ["get"], "Function", null, null),
+        ["ApplicationsJson"] = new("httpTrigger", "applications.json", ["get"], "Function", null, null),
     };
 
     private static List<JsonElement> Metadata()

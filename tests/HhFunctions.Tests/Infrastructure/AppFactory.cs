@@ -33,6 +33,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         Time = sibling?.Time ?? FakeClock.Create();
         Hh = sibling?.Hh ?? new FakeHhApi(Time);
         Telegram = sibling?.Telegram ?? new FakeTelegramApi();
+        Chat = sibling?.Chat ?? new FakeChatApi();
         _services = sibling?._services;
         _settings = new Dictionary<string, string?>
         {
@@ -90,6 +91,8 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     public FakeTelegramApi Telegram { get; }
 
+    public FakeChatApi Chat { get; }
+
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
 
     public Uri RedirectUri { get; } = new("https://hhfunctions.example/api/oauth/callback");
@@ -107,7 +110,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
-            services.AddSingleton<IHttpMessageHandlerBuilderFilter>(new FakeNetworkFilter(new FakeNetwork(Hh, Telegram)));
+            services.AddSingleton<IHttpMessageHandlerBuilderFilter>(new FakeNetworkFilter(new FakeNetwork(Hh, Telegram) { Chat = Chat }));
             _services?.Invoke(services);
         });
     }

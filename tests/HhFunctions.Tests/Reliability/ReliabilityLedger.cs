@@ -7,6 +7,9 @@ public enum LedgerKind
     Fault,
     BadInput,
     Secrets,
+
+    /// <summary>A fault on the apply path: survived means sent twice = 0 and lost = 0.</summary>
+    Apply,
 }
 
 /// <summary>

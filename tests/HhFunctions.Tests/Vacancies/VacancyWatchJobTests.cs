@@ -20,7 +20,7 @@ public sealed class VacancyWatchJobTests
     }
 
     [Fact]
-    public async Task RunAsync_FirstRun_StoresEveryMatchAndListsNewest20WithHideButtons()
+    public async Task RunAsync_FirstRun_StoresEveryMatchAndListsNewest20WithHideAndApplyButtons()
     {
         using var app = WatchTestExtensions.WatchApp();
         await app.ConnectAsync();
@@ -52,7 +52,7 @@ public sealed class VacancyWatchJobTests
         Assert.Contains("<a href=\"https://hh.ru/vacancy/1000\">C# developer 0</a>", message, StringComparison.Ordinal);
         Assert.Contains("Acme · 200 000–300 000 RUR · Москва", message, StringComparison.Ordinal);
         Assert.DoesNotContain("C# developer 20", message, StringComparison.Ordinal);
-        Assert.Equal(Enumerable.Range(1000, 20).Select(i => "hide:" + i), Assert.Single(app.SentButtons()));
+        Assert.Equal(Enumerable.Range(1000, 20).SelectMany(i => new[] { "hide:" + i, "apply:" + i }), Assert.Single(app.SentButtons()));
 
         var request = Assert.Single(app.SearchRequests());
         Assert.Contains("order_by=publication_time", request.Uri.Query, StringComparison.Ordinal);
@@ -104,7 +104,7 @@ public sealed class VacancyWatchJobTests
         Assert.Contains("Senior C# lead 0", digest, StringComparison.Ordinal);
         Assert.Contains("Senior C# lead 1", digest, StringComparison.Ordinal);
         Assert.DoesNotContain("first run", digest, StringComparison.Ordinal);
-        Assert.Equal(["hide:5000", "hide:5001"], app.SentButtons()[^1]);
+        Assert.Equal(["hide:5000", "apply:5000", "hide:5001", "apply:5001"], app.SentButtons()[^1]);
         Assert.Equal(252, (await app.Vacancies().ListAsync(null, default)).Count);
     }
 

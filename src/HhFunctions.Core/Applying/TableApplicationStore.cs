@@ -1,0 +1,138 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure;
+using Azure.Data.Tables;
+using HhFunctions.Configuration;
+using HhFunctions.State;
+using Microsoft.Extensions.Options;
+
+namespace HhFunctions.Applying;
+
+/// <summary>
+/// Applications in Azure Table storage: table {prefix}Applications, one row per vacancy (partition "app"),
+/// apply-state in partition "state". Updates use the row's ETag, so concurrent writers re-read and re-apply.
+/// </summary>
+public sealed class TableApplicationStore(TableServiceClient service, IOptions<StorageOptions> options) : IApplicationStore
+{
+    private const string AppPartition = "app";
+    private const string StatePartition = "state";
+    private const string StateRow = "current";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    private readonly TableProvider _tables = new(service, options.Value.TablePrefix);
+
+    public async Task<ApplicationRecord?> GetAsync(string vacancyId, CancellationToken ct)
+    {
+        var table = await _tables.GetAsync("Applications", ct);
+        var entity = await Guard(() => table.GetEntityIfExistsAsync<TableEntity>(AppPartition, Key(vacancyId), cancellationToken: ct));
+        return entity.HasValue && entity.Value is not null ? Read<ApplicationRecord>(entity.Value) : null;
+    }
+
+    public async Task<IReadOnlyList<ApplicationRecord>> ListAsync(CancellationToken ct)
+    {
+        var table = await _tables.GetAsync("Applications", ct);
+        return await Guard(async () =>
+        {
+            var list = new List<ApplicationRecord>();
+            await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == AppPartition, cancellationToken: ct))
+            {
+                list.Add(Read<ApplicationRecord>(entity));
+            }
+
+            return (IReadOnlyList<ApplicationRecord>)list;
+        });
+    }
+
+    public async Task<(ApplicationRecord? Record, bool Changed)> UpdateAsync(string vacancyId, Func<ApplicationRecord?, ApplicationRecord?> change, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var (record, changed) = await UpdateRowAsync(AppPartition, Key(vacancyId), change, ct);
+        return (record, changed);
+    }
+
+    public async Task<ApplyState> GetStateAsync(CancellationToken ct)
+    {
+        var table = await _tables.GetAsync("Applications", ct);
+        var entity = await Guard(() => table.GetEntityIfExistsAsync<TableEntity>(StatePartition, StateRow, cancellationToken: ct));
+        return entity.HasValue && entity.Value is not null ? Read<ApplyState>(entity.Value) : ApplyState.Empty;
+    }
+
+    public async Task<ApplyState> UpdateStateAsync(Func<ApplyState, ApplyState> change, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var (state, _) = await UpdateRowAsync<ApplyState>(StatePartition, StateRow, s => change(s ?? ApplyState.Empty), ct);
+        return state!;
+    }
+
+    private async Task<(T? Value, bool Changed)> UpdateRowAsync<T>(string partition, string row, Func<T?, T?> change, CancellationToken ct)
+        where T : class
+    {
+        var table = await _tables.GetAsync("Applications", ct);
+        for (var attempt = 0; ; attempt++)
+        {
+            var existing = await Guard(() => table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: ct));
+            var found = existing.HasValue && existing.Value is not null;
+            var current = found ? Read<T>(existing.Value!) : null;
+            var next = change(current);
+            if (next is null || ReferenceEquals(next, current))
+            {
+                return (current, false);
+            }
+
+            var entity = new TableEntity(partition, row) { ["Json"] = JsonSerializer.Serialize(next, Json) };
+            try
+            {
+                if (found)
+                {
+                    await table.UpdateEntityAsync(entity, existing.Value!.ETag, TableUpdateMode.Replace, ct);
+                }
+                else
+                {
+                    await table.AddEntityAsync(entity, ct);
+                }
+
+                return (next, true);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 10)
+            {
+                // Another writer got there first: read again and re-apply the change.
+            }
+            catch (RequestFailedException ex)
+            {
+                throw new StateStoreException($"Table storage refused the application update (HTTP {ex.Status}).", ex);
+            }
+            catch (AggregateException ex) when (AzureTableStateStore.IsUnreachable(ex))
+            {
+                throw AzureTableStateStore.Unreachable(ex);
+            }
+        }
+    }
+
+    /// <summary>hh.ru vacancy ids are digits; anything else is hex-encoded so it is a valid row key.</summary>
+    private static string Key(string vacancyId) =>
+        AzureTableStateStore.IsValidKey(vacancyId) ? vacancyId : Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(vacancyId));
+
+    private static T Read<T>(TableEntity entity) =>
+        JsonSerializer.Deserialize<T>(entity.GetString("Json") ?? "null", Json)
+        ?? throw new StateStoreException($"Table entity {entity.PartitionKey}/{entity.RowKey} is empty.");
+
+    private static async Task<T> Guard<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RequestFailedException ex)
+        {
+            throw new StateStoreException($"Table storage refused the request (HTTP {ex.Status}, {ex.ErrorCode}).", ex);
+        }
+        catch (AggregateException ex) when (AzureTableStateStore.IsUnreachable(ex))
+        {
+            throw AzureTableStateStore.Unreachable(ex);
+        }
+    }
+}
