@@ -55,7 +55,7 @@ internal sealed record SimulationSettings(
 #pragma warning disable CA5394 // Simulation randomness, seeded on purpose; nothing security-related.
         var rng = new Random(JitterSeed);
         var list = new List<DateTimeOffset>();
-        for (var occurrence = StandaloneScheduler.NextOccurrence(Schedule, Start.AddTicks(-1)); occurrence is { } o && o < End; occurrence = StandaloneScheduler.NextOccurrence(Schedule, o))
+        for (var occurrence = Cron.NextOccurrence(Schedule, Start.AddTicks(-1)); occurrence is { } o && o < End; occurrence = Cron.NextOccurrence(Schedule, o))
         {
             var jitter = rng.NextDouble() < EarlyJitterShare
                 ? -TimeSpan.FromMilliseconds(rng.Next(1000, (int)MaxEarlyJitter.TotalMilliseconds + 1))

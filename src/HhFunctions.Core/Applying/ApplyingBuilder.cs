@@ -55,16 +55,9 @@ public sealed class ApplyOptionsValidator : IValidateOptions<ApplyOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (!string.IsNullOrWhiteSpace(options.TrackSchedule))
+        if (Jobs.Cron.Problem("Apply__TrackSchedule", options.TrackSchedule, "0 */30 * * * *") is { } schedule)
         {
-            try
-            {
-                _ = CronExpression.Parse(options.TrackSchedule, CronFormat.IncludeSeconds);
-            }
-            catch (CronFormatException ex)
-            {
-                failures.Add($"Apply__TrackSchedule '{options.TrackSchedule}' is not a six-field NCRONTAB expression (seconds first, e.g. \"0 */30 * * * *\"): {ex.Message}");
-            }
+            failures.Add(schedule);
         }
 
         if (options.Llm.Endpoint is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp)))

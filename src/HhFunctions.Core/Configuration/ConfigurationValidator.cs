@@ -52,20 +52,9 @@ public sealed partial class ConfigurationValidator :
     public ValidateOptionsResult Validate(string? name, BumpOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.Schedule))
-        {
-            return ValidateOptionsResult.Success; // DataAnnotations reports it.
-        }
-
-        try
-        {
-            _ = CronExpression.Parse(options.Schedule, CronFormat.IncludeSeconds);
-            return ValidateOptionsResult.Success;
-        }
-        catch (CronFormatException ex)
-        {
-            return ValidateOptionsResult.Fail($"Bump__Schedule '{options.Schedule}' is not a six-field NCRONTAB expression (seconds first, e.g. \"0 1 */4 * * *\"): {ex.Message}");
-        }
+        return Cron.Problem("Bump__Schedule", options.Schedule, "0 1 */4 * * *") is { } problem
+            ? ValidateOptionsResult.Fail(problem)
+            : ValidateOptionsResult.Success;
     }
 
     private static string? HttpUrl(Uri? value, string setting, bool required) =>

@@ -90,7 +90,7 @@ public sealed partial class ResumeDuePlanner(IResumeDueMessages queue, IOptions<
     {
         try
         {
-            return CronExpression.Parse(options.Value.Schedule, CronFormat.IncludeSeconds).GetNextOccurrence(from, TimeZoneInfo.Utc, inclusive: true);
+            return Cron.NextOccurrence(options.Value.Schedule, from, inclusive: true);
         }
         catch (CronFormatException)
         {

@@ -50,19 +50,8 @@ public sealed class SearchOptionsValidator : IValidateOptions<SearchOptions>
     public ValidateOptionsResult Validate(string? name, SearchOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.Schedule))
-        {
-            return ValidateOptionsResult.Success; // DataAnnotations reports it.
-        }
-
-        try
-        {
-            _ = CronExpression.Parse(options.Schedule, CronFormat.IncludeSeconds);
-            return ValidateOptionsResult.Success;
-        }
-        catch (CronFormatException ex)
-        {
-            return ValidateOptionsResult.Fail($"Search__Schedule '{options.Schedule}' is not a six-field NCRONTAB expression (seconds first, e.g. \"0 */30 * * * *\"): {ex.Message}");
-        }
+        return Jobs.Cron.Problem("Search__Schedule", options.Schedule, "0 */30 * * * *") is { } problem
+            ? ValidateOptionsResult.Fail(problem)
+            : ValidateOptionsResult.Success;
     }
 }

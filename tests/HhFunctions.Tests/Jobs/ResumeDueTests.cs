@@ -128,7 +128,7 @@ public sealed class ResumeDueTests
         var state = Assert.Single(await app.State().GetResumesAsync(CancellationToken.None));
         Assert.Equal(PlannedBy.Timer, state.NextPlannedBy);
         var due = run.Result("r1").RaisedAt!.Value + BumpResumesJob.RaiseInterval + BumpResumesJob.EligibilityMargin;
-        Assert.Equal(StandaloneScheduler.NextOccurrence(new BumpOptions().Schedule, due), state.NextPlannedAt);
+        Assert.Equal(Cron.NextOccurrence(new BumpOptions().Schedule, due), state.NextPlannedAt);
         Assert.Contains(app.Logs.GetSnapshot(), r => r.Id.Id == 4102);
     }
 

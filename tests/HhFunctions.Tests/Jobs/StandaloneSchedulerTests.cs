@@ -29,7 +29,7 @@ public sealed class StandaloneSchedulerTests
     [InlineData("2026-03-02T20:01:00.001Z", "2026-03-03T00:01:00Z")]
     public void NextOccurrence_DefaultSchedule_MinuteOneOfEveryFourthHourUtcStrictlyAfter(string after, string expected)
     {
-        var next = StandaloneScheduler.NextOccurrence(new BumpOptions().Schedule, DateTimeOffset.Parse(after, CultureInfo.InvariantCulture));
+        var next = Cron.NextOccurrence(new BumpOptions().Schedule, DateTimeOffset.Parse(after, CultureInfo.InvariantCulture));
 
         Assert.Equal(DateTimeOffset.Parse(expected, CultureInfo.InvariantCulture), next);
     }
