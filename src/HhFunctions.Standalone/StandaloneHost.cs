@@ -34,6 +34,7 @@ public static class StandaloneHost
             builder.WebHost.UseUrls($"http://localhost:{HhFunctionsBuilder.StandalonePort}");
         }
 
+        builder.Services.AddHostedService<StartupWarmUp>();
         builder.Services.AddSingleton<InProcessBumpRequests>();
         builder.Services.AddSingleton<IBumpRequests>(sp => sp.GetRequiredService<InProcessBumpRequests>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InProcessBumpRequests>());

@@ -107,6 +107,16 @@ public sealed class FileStateStore : IStateStore, IDisposable
 
     public void Dispose() => _gate.Dispose();
 
+    /// <summary>Builds the serializer's metadata for the state files in memory (no file is touched), e.g. while the host starts.</summary>
+    public static void WarmUp()
+    {
+        var tokens = JsonSerializer.SerializeToUtf8Bytes(new List<OneTimeToken> { new("warm-up", "warm-up", DateTimeOffset.UnixEpoch, null) }, Json);
+        _ = JsonSerializer.Deserialize<List<OneTimeToken>>(tokens, Json);
+        _ = JsonSerializer.Deserialize<AccountState>(JsonSerializer.SerializeToUtf8Bytes(AccountState.Empty, Json), Json);
+        _ = JsonSerializer.Deserialize<List<ResumeState>>("[]"u8, Json);
+        _ = JsonSerializer.Deserialize<List<RunRecord>>("[]"u8, Json);
+    }
+
     private async Task<T?> ReadAsync<T>(string file, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
