@@ -21,27 +21,26 @@ public sealed class FileApplicationStore : IApplicationStore, IDisposable
         Converters = { new JsonStringEnumConverter() },
     };
 
-    private readonly string _folder;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly JsonFileFolder _files;
 
     public FileApplicationStore(IOptions<DataOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _folder = Path.Combine(Path.GetFullPath(options.Value.Path), "state");
+        _files = new JsonFileFolder(Path.Combine(Path.GetFullPath(options.Value.Path), "state"), ".applications.lock", Json, "state");
     }
 
     public async Task<ApplicationRecord?> GetAsync(string vacancyId, CancellationToken ct) =>
         (await ListAsync(ct)).FirstOrDefault(a => a.VacancyId == vacancyId);
 
     public async Task<IReadOnlyList<ApplicationRecord>> ListAsync(CancellationToken ct) =>
-        await LockedAsync(async () => await ReadAsync<List<ApplicationRecord>>(ApplicationsFile, ct) ?? [], ct);
+        await _files.LockedAsync(async () => await _files.ReadAsync<List<ApplicationRecord>>(ApplicationsFile, ct) ?? [], ct);
 
     public Task<(ApplicationRecord? Record, bool Changed)> UpdateAsync(string vacancyId, Func<ApplicationRecord?, ApplicationRecord?> change, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(change);
-        return LockedAsync(async () =>
+        return _files.LockedAsync(async () =>
         {
-            var list = await ReadAsync<List<ApplicationRecord>>(ApplicationsFile, ct) ?? [];
+            var list = await _files.ReadAsync<List<ApplicationRecord>>(ApplicationsFile, ct) ?? [];
             var index = list.FindIndex(a => a.VacancyId == vacancyId);
             var current = index >= 0 ? list[index] : null;
             var next = change(current);
@@ -59,72 +58,24 @@ public sealed class FileApplicationStore : IApplicationStore, IDisposable
                 list.Add(next);
             }
 
-            await WriteAsync(ApplicationsFile, list, ct);
+            await _files.WriteAsync(ApplicationsFile, list, ct);
             return ((ApplicationRecord?)next, true);
         }, ct);
     }
 
     public async Task<ApplyState> GetStateAsync(CancellationToken ct) =>
-        await LockedAsync(async () => await ReadAsync<ApplyState>(StateFile, ct) ?? ApplyState.Empty, ct);
+        await _files.LockedAsync(async () => await _files.ReadAsync<ApplyState>(StateFile, ct) ?? ApplyState.Empty, ct);
 
     public Task<ApplyState> UpdateStateAsync(Func<ApplyState, ApplyState> change, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(change);
-        return LockedAsync(async () =>
+        return _files.LockedAsync(async () =>
         {
-            var next = change(await ReadAsync<ApplyState>(StateFile, ct) ?? ApplyState.Empty);
-            await WriteAsync(StateFile, next, ct);
+            var next = change(await _files.ReadAsync<ApplyState>(StateFile, ct) ?? ApplyState.Empty);
+            await _files.WriteAsync(StateFile, next, ct);
             return next;
         }, ct);
     }
 
-    public void Dispose() => _gate.Dispose();
-
-    private string LockPath => Path.Combine(_folder, ".applications.lock");
-
-    private async Task<T> LockedAsync<T>(Func<Task<T>> body, CancellationToken ct)
-    {
-        await _gate.WaitAsync(ct);
-        try
-        {
-            Directory.CreateDirectory(_folder);
-            using var fileLock = await FileLock.AcquireAsync(LockPath, Timeout.InfiniteTimeSpan, TimeProvider.System, ct);
-            return await body();
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async Task<T?> ReadAsync<T>(string file, CancellationToken ct)
-    {
-        var path = Path.Combine(_folder, file);
-        if (!File.Exists(path))
-        {
-            return default;
-        }
-
-        try
-        {
-            await using var stream = File.OpenRead(path);
-            return await JsonSerializer.DeserializeAsync<T>(stream, Json, ct);
-        }
-        catch (JsonException ex)
-        {
-            throw new StateStoreException($"The state file {path} is not valid JSON; move it away to start fresh.", ex);
-        }
-    }
-
-    private async Task WriteAsync<T>(string file, T value, CancellationToken ct)
-    {
-        var path = Path.Combine(_folder, file);
-        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        await using (var stream = File.Create(temp))
-        {
-            await JsonSerializer.SerializeAsync(stream, value, Json, ct);
-        }
-
-        File.Move(temp, path, overwrite: true);
-    }
+    public void Dispose() => _files.Dispose();
 }

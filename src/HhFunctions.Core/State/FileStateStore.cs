@@ -23,13 +23,12 @@ public sealed class FileStateStore : IStateStore, IDisposable
         TypeInfoResolver = JsonTypeInfoResolver.Combine(StateJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 
-    private readonly string _folder;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly JsonFileFolder _files;
 
     public FileStateStore(IOptions<DataOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _folder = Path.Combine(Path.GetFullPath(options.Value.Path), "state");
+        _files = new JsonFileFolder(Path.Combine(Path.GetFullPath(options.Value.Path), "state"), ".lock", Json, "state");
     }
 
     public Task SaveOneTimeTokenAsync(OneTimeToken token, CancellationToken ct)
@@ -105,7 +104,7 @@ public sealed class FileStateStore : IStateStore, IDisposable
     public async Task<IReadOnlyList<RunRecord>> GetRecentRunsAsync(int count, CancellationToken ct) =>
         (await ReadAsync<List<RunRecord>>("runs.json", ct) ?? []).OrderByDescending(r => r.StartedAt).Take(count).ToList();
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose() => _files.Dispose();
 
     /// <summary>Builds the serializer's metadata for the state files in memory (no file is touched), e.g. while the host starts.</summary>
     public static void WarmUp()
@@ -117,19 +116,8 @@ public sealed class FileStateStore : IStateStore, IDisposable
         _ = JsonSerializer.Deserialize<List<RunRecord>>("[]"u8, Json);
     }
 
-    private async Task<T?> ReadAsync<T>(string file, CancellationToken ct)
-    {
-        await _gate.WaitAsync(ct);
-        try
-        {
-            using var fileLock = await FileLock.AcquireAsync(LockPath, Timeout.InfiniteTimeSpan, TimeProvider.System, ct);
-            return await ReadUnlockedAsync<T>(file, ct);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    private Task<T?> ReadAsync<T>(string file, CancellationToken ct) =>
+        _files.LockedAsync(() => _files.ReadAsync<T>(file, ct), ct);
 
     private Task<TResult> UpdateListAsync<TItem, TResult>(string file, Func<List<TItem>, TResult> change, CancellationToken ct) =>
         UpdateFileAsync<List<TItem>, TResult>(file, current =>
@@ -139,55 +127,15 @@ public sealed class FileStateStore : IStateStore, IDisposable
             return (list, result);
         }, ct);
 
-    private async Task<TResult> UpdateFileAsync<T, TResult>(string file, Func<T?, (T Next, TResult Result)> change, CancellationToken ct)
-    {
-        await _gate.WaitAsync(ct);
-        try
-        {
-            using var fileLock = await FileLock.AcquireAsync(LockPath, Timeout.InfiniteTimeSpan, TimeProvider.System, ct);
-            var (next, result) = change(await ReadUnlockedAsync<T>(file, ct));
-            await WriteUnlockedAsync(file, next, ct);
-            return result;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private string LockPath => Path.Combine(_folder, ".lock");
-
-    private async Task<T?> ReadUnlockedAsync<T>(string file, CancellationToken ct)
-    {
-        var path = Path.Combine(_folder, file);
-        if (!File.Exists(path))
-        {
-            return default;
-        }
-
-        try
-        {
-            await using var stream = File.OpenRead(path);
-            return await JsonSerializer.DeserializeAsync<T>(stream, Json, ct);
-        }
-        catch (JsonException ex)
-        {
-            throw new StateStoreException($"The state file {path} is not valid JSON; move it away to start fresh.", ex);
-        }
-    }
-
-    private async Task WriteUnlockedAsync<T>(string file, T value, CancellationToken ct)
-    {
-        Directory.CreateDirectory(_folder);
-        var path = Path.Combine(_folder, file);
-        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        await using (var stream = File.Create(temp))
-        {
-            await JsonSerializer.SerializeAsync(stream, value, Json, ct);
-        }
-
-        File.Move(temp, path, overwrite: true);
-    }
+    private Task<TResult> UpdateFileAsync<T, TResult>(string file, Func<T?, (T Next, TResult Result)> change, CancellationToken ct) =>
+        _files.LockedAsync(
+            async () =>
+            {
+                var (next, result) = change(await _files.ReadAsync<T>(file, ct));
+                await _files.WriteAsync(file, next, ct);
+                return result;
+            },
+            ct);
 }
 
 [JsonSerializable(typeof(AccountState))]

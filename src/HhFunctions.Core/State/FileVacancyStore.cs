@@ -20,21 +20,20 @@ public sealed class FileVacancyStore : IVacancyStore, IDisposable
         Converters = { new JsonStringEnumConverter() },
     };
 
-    private readonly string _folder;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly JsonFileFolder _files;
 
     public FileVacancyStore(IOptions<DataOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _folder = Path.Combine(Path.GetFullPath(options.Value.Path), "vacancies");
+        _files = new JsonFileFolder(Path.Combine(Path.GetFullPath(options.Value.Path), "vacancies"), ".lock", Json, "vacancy");
     }
 
     public Task<IReadOnlyDictionary<string, VacancyRecord>> FindAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        return LockedAsync<IReadOnlyDictionary<string, VacancyRecord>>(async () =>
+        return _files.LockedAsync<IReadOnlyDictionary<string, VacancyRecord>>(async () =>
         {
-            var index = await ReadAsync<Dictionary<string, string>>(IndexFile, ct) ?? [];
+            var index = await _files.ReadAsync<Dictionary<string, string>>(IndexFile, ct) ?? [];
             var found = new Dictionary<string, VacancyRecord>(StringComparer.Ordinal);
             foreach (var month in ids.Where(index.ContainsKey).GroupBy(id => index[id]))
             {
@@ -60,9 +59,9 @@ public sealed class FileVacancyStore : IVacancyStore, IDisposable
             return Task.CompletedTask;
         }
 
-        return LockedAsync(async () =>
+        return _files.LockedAsync(async () =>
         {
-            var index = await ReadAsync<Dictionary<string, string>>(IndexFile, ct) ?? [];
+            var index = await _files.ReadAsync<Dictionary<string, string>>(IndexFile, ct) ?? [];
             foreach (var month in records.GroupBy(r => r.Month))
             {
                 var stored = await ReadMonthAsync(month.Key, ct);
@@ -72,25 +71,25 @@ public sealed class FileVacancyStore : IVacancyStore, IDisposable
                     index[r.Id] = month.Key;
                 }
 
-                await WriteAsync(month.Key + ".json", stored.Values.ToList(), ct);
+                await _files.WriteAsync(month.Key + ".json", stored.Values.ToList(), ct);
             }
 
-            await WriteAsync(IndexFile, index, ct);
+            await _files.WriteAsync(IndexFile, index, ct);
             return true;
         }, ct);
     }
 
     public Task<IReadOnlyList<VacancyRecord>> ListAsync(DateTimeOffset? firstSeenFrom, CancellationToken ct) =>
-        LockedAsync<IReadOnlyList<VacancyRecord>>(async () =>
+        _files.LockedAsync<IReadOnlyList<VacancyRecord>>(async () =>
         {
-            if (!Directory.Exists(_folder))
+            if (!Directory.Exists(_files.Folder))
             {
                 return [];
             }
 
             var from = firstSeenFrom is { } f ? VacancyRecord.MonthOf(f) : null;
             var all = new List<VacancyRecord>();
-            foreach (var file in Directory.GetFiles(_folder, "????-??.json").Order(StringComparer.Ordinal))
+            foreach (var file in Directory.GetFiles(_files.Folder, "????-??.json").Order(StringComparer.Ordinal))
             {
                 var month = Path.GetFileNameWithoutExtension(file);
                 if (from is null || string.CompareOrdinal(month, from) >= 0)
@@ -103,13 +102,13 @@ public sealed class FileVacancyStore : IVacancyStore, IDisposable
         }, ct);
 
     public async Task<IReadOnlySet<string>> GetHiddenAsync(CancellationToken ct) =>
-        (await LockedAsync(() => ReadWatchAsync(ct), ct)).Hidden.ToHashSet(StringComparer.Ordinal);
+        (await _files.LockedAsync(() => ReadWatchAsync(ct), ct)).Hidden.ToHashSet(StringComparer.Ordinal);
 
     public Task<bool> HideAsync(string id, CancellationToken ct) =>
         UpdateWatchAsync(w => w.Hidden.Contains(id) ? (w, false) : (w with { Hidden = [.. w.Hidden, id] }, true), ct);
 
     public async Task<IReadOnlyList<SourceWatermark>> GetWatermarksAsync(CancellationToken ct) =>
-        (await LockedAsync(() => ReadWatchAsync(ct), ct)).Watermarks;
+        (await _files.LockedAsync(() => ReadWatchAsync(ct), ct)).Watermarks;
 
     public Task SaveWatermarkAsync(SourceWatermark watermark, CancellationToken ct)
     {
@@ -118,7 +117,7 @@ public sealed class FileVacancyStore : IVacancyStore, IDisposable
     }
 
     public async Task<WatchState> GetWatchStateAsync(CancellationToken ct) =>
-        (await LockedAsync(() => ReadWatchAsync(ct), ct)).State ?? WatchState.Empty;
+        (await _files.LockedAsync(() => ReadWatchAsync(ct), ct)).State ?? WatchState.Empty;
 
     public Task SaveWatchStateAsync(WatchState state, CancellationToken ct)
     {
@@ -126,67 +125,21 @@ public sealed class FileVacancyStore : IVacancyStore, IDisposable
         return UpdateWatchAsync(w => (w with { State = state }, true), ct);
     }
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose() => _files.Dispose();
 
     private Task<TResult> UpdateWatchAsync<TResult>(Func<WatchFileContent, (WatchFileContent Next, TResult Result)> change, CancellationToken ct) =>
-        LockedAsync(async () =>
+        _files.LockedAsync(async () =>
         {
             var (next, result) = change(await ReadWatchAsync(ct));
-            await WriteAsync(WatchFile, next, ct);
+            await _files.WriteAsync(WatchFile, next, ct);
             return result;
         }, ct);
 
     private async Task<WatchFileContent> ReadWatchAsync(CancellationToken ct) =>
-        await ReadAsync<WatchFileContent>(WatchFile, ct) ?? new WatchFileContent([], [], null);
+        await _files.ReadAsync<WatchFileContent>(WatchFile, ct) ?? new WatchFileContent([], [], null);
 
     private async Task<Dictionary<string, VacancyRecord>> ReadMonthAsync(string month, CancellationToken ct) =>
-        (await ReadAsync<List<VacancyRecord>>(month + ".json", ct) ?? []).ToDictionary(r => r.Id, StringComparer.Ordinal);
-
-    private async Task<T> LockedAsync<T>(Func<Task<T>> action, CancellationToken ct)
-    {
-        await _gate.WaitAsync(ct);
-        try
-        {
-            using var fileLock = await FileLock.AcquireAsync(Path.Combine(_folder, ".lock"), Timeout.InfiniteTimeSpan, TimeProvider.System, ct);
-            return await action();
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async Task<T?> ReadAsync<T>(string file, CancellationToken ct)
-    {
-        var path = Path.Combine(_folder, file);
-        if (!File.Exists(path))
-        {
-            return default;
-        }
-
-        try
-        {
-            await using var stream = File.OpenRead(path);
-            return await JsonSerializer.DeserializeAsync<T>(stream, Json, ct);
-        }
-        catch (JsonException ex)
-        {
-            throw new StateStoreException($"The vacancy file {path} is not valid JSON; move it away to start fresh.", ex);
-        }
-    }
-
-    private async Task WriteAsync<T>(string file, T value, CancellationToken ct)
-    {
-        Directory.CreateDirectory(_folder);
-        var path = Path.Combine(_folder, file);
-        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        await using (var stream = File.Create(temp))
-        {
-            await JsonSerializer.SerializeAsync(stream, value, Json, ct);
-        }
-
-        File.Move(temp, path, overwrite: true);
-    }
+        (await _files.ReadAsync<List<VacancyRecord>>(month + ".json", ct) ?? []).ToDictionary(r => r.Id, StringComparer.Ordinal);
 
     private sealed record WatchFileContent(IReadOnlyList<SourceWatermark> Watermarks, IReadOnlyList<string> Hidden, WatchState? State);
 }
