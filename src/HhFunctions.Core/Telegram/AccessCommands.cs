@@ -84,7 +84,7 @@ public sealed partial class AccessCommands(
             Log.DeleteRefused(logger, ex.ErrorCode, ex.Message);
             return false;
         }
-        catch (Exception ex) when (ex is HttpRequestException or RequestException or TaskCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
+        catch (Exception ex) when (TelegramFailures.IsUnreachable(ex))
         {
             Log.DeleteFailed(logger, ex.GetType().Name);
             return false;

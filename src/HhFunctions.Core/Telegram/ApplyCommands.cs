@@ -116,7 +116,7 @@ public sealed partial class ApplyCommands(
         {
             throw;
         }
-        catch (Exception ex) when (ex is ApiRequestException or HttpRequestException or RequestException or TaskCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
+        catch (Exception ex) when (ex is ApiRequestException || TelegramFailures.IsUnreachable(ex))
         {
             Log.AnswerFailed(logger, ex.GetType().Name);
         }

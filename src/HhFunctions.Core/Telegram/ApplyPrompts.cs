@@ -148,7 +148,7 @@ public sealed partial class ApplyPrompts(IServiceProvider services, ITelegramNot
         {
             Log.Rejected(logger, ex.ErrorCode, ex.Message);
         }
-        catch (Exception ex) when (ex is HttpRequestException or RequestException or TaskCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
+        catch (Exception ex) when (TelegramFailures.IsUnreachable(ex))
         {
             Log.Unreachable(logger, ex.GetType().Name);
         }

@@ -42,7 +42,7 @@ public sealed partial class TelegramNotifier(IServiceProvider services, IOptions
             Log.Rejected(logger, ex.ErrorCode, ex.Message);
             return false;
         }
-        catch (Exception ex) when (ex is HttpRequestException or RequestException or TaskCanceledException or OperationCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
+        catch (Exception ex) when (ex is OperationCanceledException || TelegramFailures.IsUnreachable(ex))
         {
             Log.Unreachable(logger, ex.GetType().Name);
             return false;
