@@ -74,7 +74,7 @@ public sealed class StatusEndpoint(StatusService status, IServiceProvider servic
     {
         ArgumentNullException.ThrowIfNull(request);
         var model = await status.GetAsync(ct);
-        return request.WantsJson() ? HttpEndpoints.Json(200, model) : HttpEndpoints.Html(200, Render(model));
+        return request.WantsJson() ? HttpEndpoints.Json(200, model) : HttpEndpoints.Html(200, Render(model, request.QueryValue("code")));
     }
 
     /// <summary>
@@ -97,7 +97,8 @@ public sealed class StatusEndpoint(StatusService status, IServiceProvider servic
         return HttpEndpoints.Html(answer.Status, answer.Html);
     }
 
-    public static string Render(StatusModel m)
+    /// <summary>The page; <paramref name="functionKey"/> (Azure's "code") is carried into the links to the other pages.</summary>
+    public static string Render(StatusModel m, string? functionKey = null)
     {
         ArgumentNullException.ThrowIfNull(m);
         var sb = new StringBuilder();
@@ -112,6 +113,7 @@ public sealed class StatusEndpoint(StatusService status, IServiceProvider servic
         sb.Append(CultureInfo.InvariantCulture, $"""
             <h1>HhFunctions</h1>
             <p class="muted">Keeps your hh.ru resumes at the top of recruiters' searches.</p>
+            <p id="pages"><a href="{PageLink(Routes.Vacancies, functionKey)}">Vacancies</a> · <a href="{PageLink(Routes.Applications, functionKey)}">Applications funnel</a></p>
             <div class="card" id="account">
               <p><strong class="{cls}" id="account-status">{HtmlPage.E(headline)}</strong></p>
               <p>Token: <span id="token-state">{HtmlPage.E(m.TokenState)}</span>{(m.TokenState == "valid" && m.TokenValidUntil is { } until ? $" until <span class=\"nowrap\">{Time(until)}</span>" : string.Empty)}</p>
@@ -163,6 +165,10 @@ public sealed class StatusEndpoint(StatusService status, IServiceProvider servic
         sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Generated {Time(m.GeneratedAt)}. Times are UTC.</p>");
         return HtmlPage.Render("Status", sb.ToString());
     }
+
+    /// <summary>A sibling page's address relative to /api/status, with the function key when the page was opened with one.</summary>
+    private static string PageLink(string route, string? functionKey) =>
+        HtmlPage.E(string.IsNullOrEmpty(functionKey) ? route : route + "?code=" + Uri.EscapeDataString(functionKey));
 
     private static string Time(DateTimeOffset? t) =>
         t is { } v ? HtmlPage.E(v.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)) : "—";

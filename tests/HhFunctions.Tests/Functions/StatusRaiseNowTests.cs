@@ -81,6 +81,20 @@ public sealed partial class StatusRaiseNowTests
         Assert.DoesNotContain("raise-now", page, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/api/status", "href=\"vacancies\"", "href=\"applications\"")]
+    [InlineData("/api/status?code=k%2By", "href=\"vacancies?code=k%2By\"", "href=\"applications?code=k%2By\"")]
+    public async Task StatusPage_LinksTheOtherPages_KeepingTheFunctionKey(string url, string vacancies, string applications)
+    {
+        using var app = new AppFactory();
+        using var client = app.CreateClient();
+
+        var page = await client.GetStringAsync(new Uri(url, UriKind.Relative));
+
+        Assert.Contains(vacancies, page, StringComparison.Ordinal);
+        Assert.Contains(applications, page, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("id=\"raise-now\"><input type=\"hidden\" name=\"form\" value=\"bump\"><input type=\"hidden\" name=\"af\" value=\"([^\"]+)\"")]
     private static partial Regex FormToken();
 }
