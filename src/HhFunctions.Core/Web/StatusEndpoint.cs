@@ -126,7 +126,7 @@ public sealed class StatusEndpoint(StatusService status, IServiceProvider servic
             </div>
             {(m.FormToken is null ? string.Empty : AccessPages.RenderForms(m.FormToken))}
             <p class="muted" id="telegram">{(m.TelegramConfigured
-                ? "Reports go to Telegram; send /help to the bot for its commands (/status, /bump, /pause, /resume, /connect)."
+                ? "Reports go to Telegram; send /help to the bot for its commands (/status, /bump, /pause, /resume, /watch, /apply, /connect, /code, /tokens)."
                 : "Telegram is not configured (Telegram__BotToken, Telegram__ChatId): reports are only logged.")}</p>
             <h2>Resumes</h2>
             """);
