@@ -6,6 +6,8 @@ using HhFunctions.Configuration;
 using HhFunctions.State;
 using Microsoft.Extensions.Options;
 
+using static HhFunctions.State.TableEntities;
+
 namespace HhFunctions.Applying;
 
 /// <summary>
@@ -83,7 +85,7 @@ public sealed class TableApplicationStore(TableServiceClient service, IOptions<S
                 return (current, false);
             }
 
-            var entity = new TableEntity(partition, row) { ["Json"] = JsonSerializer.Serialize(next, Json) };
+            var entity = TableEntities.Serialize(partition, row, next, Json);
             try
             {
                 if (found)
@@ -105,9 +107,9 @@ public sealed class TableApplicationStore(TableServiceClient service, IOptions<S
             {
                 throw new StateStoreException($"Table storage refused the application update (HTTP {ex.Status}).", ex);
             }
-            catch (AggregateException ex) when (AzureTableStateStore.IsUnreachable(ex))
+            catch (AggregateException ex) when (IsUnreachable(ex))
             {
-                throw AzureTableStateStore.Unreachable(ex);
+                throw Unreachable(ex);
             }
         }
     }
@@ -116,23 +118,5 @@ public sealed class TableApplicationStore(TableServiceClient service, IOptions<S
     private static string Key(string vacancyId) =>
         AzureTableStateStore.IsValidKey(vacancyId) ? vacancyId : Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(vacancyId));
 
-    private static T Read<T>(TableEntity entity) =>
-        JsonSerializer.Deserialize<T>(entity.GetString("Json") ?? "null", Json)
-        ?? throw new StateStoreException($"Table entity {entity.PartitionKey}/{entity.RowKey} is empty.");
-
-    private static async Task<T> Guard<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (RequestFailedException ex)
-        {
-            throw new StateStoreException($"Table storage refused the request (HTTP {ex.Status}, {ex.ErrorCode}).", ex);
-        }
-        catch (AggregateException ex) when (AzureTableStateStore.IsUnreachable(ex))
-        {
-            throw AzureTableStateStore.Unreachable(ex);
-        }
-    }
+    private static T Read<T>(TableEntity entity) => TableEntities.Deserialize<T>(entity, Json);
 }

@@ -6,6 +6,8 @@ using Azure.Data.Tables;
 using HhFunctions.Configuration;
 using Microsoft.Extensions.Options;
 
+using static HhFunctions.State.TableEntities;
+
 namespace HhFunctions.State;
 
 /// <summary>State and run history in Azure Table storage (Azurite locally). Tables are created on first use.</summary>
@@ -177,39 +179,9 @@ public sealed class AzureTableStateStore(TableServiceClient service, IOptions<St
 
     private static string SafeKey(string key) => IsValidKey(key) ? key : Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(key))[..Math.Min(500, key.Length * 2)];
 
-    private static TableEntity Serialize<T>(string partition, string row, T value) =>
-        new(partition, row) { ["Json"] = JsonSerializer.Serialize(value, Json) };
+    private static TableEntity Serialize<T>(string partition, string row, T value) => TableEntities.Serialize(partition, row, value, Json);
 
-    private static T Deserialize<T>(TableEntity entity) =>
-        JsonSerializer.Deserialize<T>(entity.GetString("Json") ?? "null", Json)
-        ?? throw new StateStoreException($"Table entity {entity.PartitionKey}/{entity.RowKey} is empty.");
-
-    private static async Task<T> Guard<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (RequestFailedException ex)
-        {
-            throw new StateStoreException($"Table storage refused the request (HTTP {ex.Status}, {ex.ErrorCode}).", ex);
-        }
-        catch (AggregateException ex) when (IsUnreachable(ex))
-        {
-            throw Unreachable(ex);
-        }
-    }
-
-    /// <summary>
-    /// After its retries the Azure SDK throws an <see cref="AggregateException"/> of the attempts' failures
-    /// (connection refused, timeouts), not a <see cref="RequestFailedException"/>: that is "unreachable" too.
-    /// </summary>
-    internal static bool IsUnreachable(AggregateException ex) => ex.InnerExceptions.All(e => e is RequestFailedException);
-
-    internal static StateStoreException Unreachable(AggregateException ex) =>
-        new($"Table storage could not be reached ({ex.InnerExceptions[^1].Message}).", ex);
-
-    private static async Task<Response> Guard(Func<Task<Response>> call) => await Guard<Response>(call);
+    private static T Deserialize<T>(TableEntity entity) => TableEntities.Deserialize<T>(entity, Json);
 }
 
 /// <summary>Creates each table once per process, on first use.</summary>
@@ -265,9 +237,9 @@ internal sealed class TableProvider(TableServiceClient service, string prefix)
         {
             throw new StateStoreException($"Table storage refused to create table {tableName} (HTTP {ex.Status}, {ex.ErrorCode}).", ex);
         }
-        catch (AggregateException ex) when (AzureTableStateStore.IsUnreachable(ex))
+        catch (AggregateException ex) when (TableEntities.IsUnreachable(ex))
         {
-            throw AzureTableStateStore.Unreachable(ex);
+            throw TableEntities.Unreachable(ex);
         }
 
         return client;

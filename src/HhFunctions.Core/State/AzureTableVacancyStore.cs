@@ -7,6 +7,8 @@ using Azure.Data.Tables;
 using HhFunctions.Configuration;
 using Microsoft.Extensions.Options;
 
+using static HhFunctions.State.TableEntities;
+
 namespace HhFunctions.State;
 
 /// <summary>
@@ -153,9 +155,9 @@ public sealed class AzureTableVacancyStore(TableServiceClient service, IOptions<
         {
             throw new StateStoreException($"Table storage refused the request (HTTP {ex.Status}, {ex.ErrorCode}).", ex);
         }
-        catch (AggregateException ex) when (AzureTableStateStore.IsUnreachable(ex))
+        catch (AggregateException ex) when (IsUnreachable(ex))
         {
-            throw AzureTableStateStore.Unreachable(ex);
+            throw Unreachable(ex);
         }
     }
 
@@ -201,30 +203,7 @@ public sealed class AzureTableVacancyStore(TableServiceClient service, IOptions<
             ? value
             : "h-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 
-    private static TableEntity Serialize<T>(string partition, string row, T value) =>
-        new(partition, row) { ["Json"] = JsonSerializer.Serialize(value, Json) };
+    private static TableEntity Serialize<T>(string partition, string row, T value) => TableEntities.Serialize(partition, row, value, Json);
 
-    private static T Deserialize<T>(TableEntity entity) =>
-        JsonSerializer.Deserialize<T>(entity.GetString("Json") ?? "null", Json)
-        ?? throw new StateStoreException($"Table entity {entity.PartitionKey}/{entity.RowKey} is empty.");
-
-    private static async Task<T> Guard<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (TableTransactionFailedException ex)
-        {
-            throw new StateStoreException($"Table storage refused a batch of vacancies (HTTP {ex.Status}, {ex.ErrorCode}).", ex);
-        }
-        catch (RequestFailedException ex)
-        {
-            throw new StateStoreException($"Table storage refused the request (HTTP {ex.Status}, {ex.ErrorCode}).", ex);
-        }
-        catch (AggregateException ex) when (AzureTableStateStore.IsUnreachable(ex))
-        {
-            throw AzureTableStateStore.Unreachable(ex);
-        }
-    }
+    private static T Deserialize<T>(TableEntity entity) => TableEntities.Deserialize<T>(entity, Json);
 }

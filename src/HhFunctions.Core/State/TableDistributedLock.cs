@@ -39,9 +39,9 @@ public sealed class TableDistributedLock(TableServiceClient service, IOptions<St
                 {
                     throw new StateStoreException($"Table storage refused the lock {name} (HTTP {inner.Status}).", inner);
                 }
-                catch (AggregateException inner) when (AzureTableStateStore.IsUnreachable(inner))
+                catch (AggregateException inner) when (TableEntities.IsUnreachable(inner))
                 {
-                    throw AzureTableStateStore.Unreachable(inner);
+                    throw TableEntities.Unreachable(inner);
                 }
 
                 if (stolen is not null)
@@ -53,9 +53,9 @@ public sealed class TableDistributedLock(TableServiceClient service, IOptions<St
             {
                 throw new StateStoreException($"Table storage refused the lock {name} (HTTP {ex.Status}).", ex);
             }
-            catch (AggregateException ex) when (AzureTableStateStore.IsUnreachable(ex))
+            catch (AggregateException ex) when (TableEntities.IsUnreachable(ex))
             {
-                throw AzureTableStateStore.Unreachable(ex);
+                throw TableEntities.Unreachable(ex);
             }
 
             var remaining = started + wait - time.GetUtcNow();

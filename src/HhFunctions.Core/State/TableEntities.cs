@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+
+namespace HhFunctions.State;
+
+/// <summary>
+/// What the Table stores share: a value kept as JSON in an entity's "Json" column, and Table storage's failures
+/// turned into <see cref="StateStoreException"/> (a refusal, or unreachable after the SDK's own retries).
+/// </summary>
+internal static class TableEntities
+{
+    public static TableEntity Serialize<T>(string partition, string row, T value, JsonSerializerOptions json) =>
+        new(partition, row) { ["Json"] = JsonSerializer.Serialize(value, json) };
+
+    public static T Deserialize<T>(TableEntity entity, JsonSerializerOptions json) =>
+        JsonSerializer.Deserialize<T>(entity.GetString("Json") ?? "null", json)
+        ?? throw new StateStoreException($"Table entity {entity.PartitionKey}/{entity.RowKey} is empty.");
+
+    public static async Task<T> Guard<T>(Func<Task<T>> call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        try
+        {
+            return await call();
+        }
+        catch (TableTransactionFailedException ex)
+        {
+            throw new StateStoreException($"Table storage refused a batch (HTTP {ex.Status}, {ex.ErrorCode}).", ex);
+        }
+        catch (RequestFailedException ex)
+        {
+            throw new StateStoreException($"Table storage refused the request (HTTP {ex.Status}, {ex.ErrorCode}).", ex);
+        }
+        catch (AggregateException ex) when (IsUnreachable(ex))
+        {
+            throw Unreachable(ex);
+        }
+    }
+
+    public static async Task<Response> Guard(Func<Task<Response>> call) => await Guard<Response>(call);
+
+    /// <summary>
+    /// After its retries the Azure SDK throws an <see cref="AggregateException"/> of the attempts' failures
+    /// (connection refused, timeouts), not a <see cref="RequestFailedException"/>: that is "unreachable" too.
+    /// </summary>
+    public static bool IsUnreachable(AggregateException ex) => ex.InnerExceptions.All(e => e is RequestFailedException);
+
+    public static StateStoreException Unreachable(AggregateException ex) =>
+        new($"Table storage could not be reached ({ex.InnerExceptions[^1].Message}).", ex);
+}
