@@ -79,12 +79,12 @@ public static class HhFunctionsBuilder
     {
         var services = builder.Services;
         services.AddOptions<AppOptions>().BindConfiguration(AppOptions.SectionName).ValidateOnStart();
-        services.AddOptions<DataOptions>().BindConfiguration(DataOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<KeyVaultOptions>().BindConfiguration(KeyVaultOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<HhOptions>().BindConfiguration(HhOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<BumpOptions>().BindConfiguration(BumpOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DataOptions>().BindConfiguration(DataOptions.SectionName).ValidateAttributes<DataOptions, DataOptionsAttributes>().ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateAttributes<StorageOptions, StorageOptionsAttributes>().ValidateOnStart();
+        services.AddOptions<KeyVaultOptions>().BindConfiguration(KeyVaultOptions.SectionName).ValidateAttributes<KeyVaultOptions, KeyVaultOptionsAttributes>().ValidateOnStart();
+        services.AddOptions<HhOptions>().BindConfiguration(HhOptions.SectionName).ValidateAttributes<HhOptions, HhOptionsAttributes>().ValidateOnStart();
+        services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.SectionName).ValidateAttributes<TelegramOptions, TelegramOptionsAttributes>().ValidateOnStart();
+        services.AddOptions<BumpOptions>().BindConfiguration(BumpOptions.SectionName).ValidateAttributes<BumpOptions, BumpOptionsAttributes>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<AppOptions>, ConfigurationValidator>();
         services.AddSingleton<IValidateOptions<HhOptions>, ConfigurationValidator>();
         services.AddSingleton<IValidateOptions<TelegramOptions>, ConfigurationValidator>();

@@ -31,8 +31,7 @@ public sealed class ApplyOptions
     /// <summary>Comma-separated watch source names whose new matches Confirm/Auto act on, or "all". Empty: none.</summary>
     public string? AutoSources { get; set; }
 
-    /// <summary>Applications per rolling 24 hours, counted by the app (hh.ru's own cap is 200).</summary>
-    [Range(1, HhDailyCap, ErrorMessage = "Apply__DailyLimit must be between 1 and 200 (hh.ru's own cap per 24 hours).")]
+    /// <summary>Applications per rolling 24 hours, counted by the app: 1 to 200, hh.ru's own cap (checked by ApplyOptionsValidator).</summary>
     public int DailyLimit { get; set; } = 20;
 
     /// <summary>The resume to apply with; empty: the first published resume of the account.</summary>
@@ -72,7 +71,6 @@ public sealed class ApplyLlmOptions
     /// <summary>The API key (configuration or Key Vault secret Apply--Llm--ApiKey). Never logged.</summary>
     public string? ApiKey { get; set; }
 
-    [Range(typeof(TimeSpan), "00:00:01", "00:02:00", ErrorMessage = "Apply__Llm__Timeout must be between 1 second and 2 minutes.")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Extra instructions for the letter (tone, language); the vacancy and resume facts are added by the app.</summary>

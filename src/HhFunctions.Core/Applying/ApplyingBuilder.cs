@@ -16,7 +16,7 @@ public static class ApplyingBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<ApplyOptions>().BindConfiguration(ApplyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ApplyOptions>().BindConfiguration(ApplyOptions.SectionName).ValidateAttributes<ApplyOptions, ApplyOptionsAttributes>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApplyOptions>, ApplyOptionsValidator>();
 
         var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
@@ -48,7 +48,7 @@ public static class ApplyingBuilder
     }
 }
 
-/// <summary>Apply__TrackSchedule must parse; Apply__Llm__Endpoint must be an http(s) URL. Never echoes the key.</summary>
+/// <summary>Apply__TrackSchedule must parse; limits in range; Apply__Llm__Endpoint must be an http(s) URL. Never echoes the key.</summary>
 public sealed class ApplyOptionsValidator : IValidateOptions<ApplyOptions>
 {
     public ValidateOptionsResult Validate(string? name, ApplyOptions options)
@@ -58,6 +58,18 @@ public sealed class ApplyOptionsValidator : IValidateOptions<ApplyOptions>
         if (Jobs.Cron.Problem("Apply__TrackSchedule", options.TrackSchedule, "0 */30 * * * *") is { } schedule)
         {
             failures.Add(schedule);
+        }
+
+        foreach (var range in new[]
+                 {
+                     ConfigurationValidator.Within(options.DailyLimit, 1, ApplyOptions.HhDailyCap, "Apply__DailyLimit must be between 1 and 200 (hh.ru's own cap per 24 hours)."),
+                     ConfigurationValidator.Within(options.Llm.Timeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(2), "Apply__Llm__Timeout must be between 1 second and 2 minutes."),
+                 })
+        {
+            if (range is not null)
+            {
+                failures.Add(range);
+            }
         }
 
         if (options.Llm.Endpoint is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp)))

@@ -34,7 +34,8 @@ public sealed partial class ConfigurationValidator :
             HttpUrl(options.OAuthBaseUrl, "HeadHunter__OAuthBaseUrl", required: true),
             HttpUrl(options.RedirectUri, "HeadHunter__RedirectUri", required: false),
             pairMessage,
-            agent);
+            agent,
+            Within(options.AttemptTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5), "HeadHunter__AttemptTimeout must be between 1 second and 5 minutes."));
     }
 
     public ValidateOptionsResult Validate(string? name, TelegramOptions options)
@@ -46,15 +47,19 @@ public sealed partial class ConfigurationValidator :
         var chat = !string.IsNullOrEmpty(options.BotToken) && string.IsNullOrEmpty(options.ChatId)
             ? "Telegram__BotToken is set but Telegram__ChatId is not: reports need a chat to go to."
             : null;
-        return Collect(HttpUrl(options.ApiBaseUrl, "Telegram__ApiBaseUrl", required: true), token, chat);
+        return Collect(
+            HttpUrl(options.ApiBaseUrl, "Telegram__ApiBaseUrl", required: true),
+            token,
+            chat,
+            Within(options.PollTimeoutSeconds, 1, 50, "Telegram__PollTimeoutSeconds must be between 1 and 50."));
     }
 
     public ValidateOptionsResult Validate(string? name, BumpOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return Cron.Problem("Bump__Schedule", options.Schedule, "0 1 */4 * * *") is { } problem
-            ? ValidateOptionsResult.Fail(problem)
-            : ValidateOptionsResult.Success;
+        return Collect(
+            Cron.Problem("Bump__Schedule", options.Schedule, "0 1 */4 * * *"),
+            Within(options.MaxWait, TimeSpan.Zero, TimeSpan.FromMinutes(9), "Bump__MaxWait must be between 0 and 9 minutes (the function timeout is 10)."));
     }
 
     private static string? HttpUrl(Uri? value, string setting, bool required) =>
@@ -63,6 +68,11 @@ public sealed partial class ConfigurationValidator :
             : value.IsAbsoluteUri && (value.Scheme == Uri.UriSchemeHttps || value.Scheme == Uri.UriSchemeHttp)
                 ? null
                 : $"{setting} must be an absolute http(s) URL, not '{value.OriginalString}'.";
+
+    /// <summary><paramref name="message"/> unless <paramref name="value"/> lies in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    internal static string? Within<T>(T value, T min, T max, string message)
+        where T : IComparable<T> =>
+        value.CompareTo(min) >= 0 && value.CompareTo(max) <= 0 ? null : message;
 
     private static ValidateOptionsResult Collect(params string?[] failures)
     {

@@ -26,8 +26,7 @@ public sealed class HhOptions
     [Required(ErrorMessage = "HeadHunter__OAuthBaseUrl must be an absolute URL.")]
     public Uri OAuthBaseUrl { get; set; } = new("https://hh.ru");
 
-    /// <summary>Timeout of one hh.ru request attempt.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "HeadHunter__AttemptTimeout must be between 1 second and 5 minutes.")]
+    /// <summary>Timeout of one hh.ru request attempt: 1 second to 5 minutes (checked by ConfigurationValidator).</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>

@@ -13,8 +13,7 @@ public sealed class BumpOptions
     /// <summary>Optional allow-list: comma-separated resume ids. Empty: every resume of the account.</summary>
     public string? ResumeIds { get; set; }
 
-    /// <summary>A resume that becomes eligible within this time is waited for inside the run.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:09:00", ErrorMessage = "Bump__MaxWait must be between 0 and 9 minutes (the function timeout is 10).")]
+    /// <summary>A resume that becomes eligible within this time is waited for inside the run: 0 to 9 minutes (checked by ConfigurationValidator).</summary>
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>

@@ -40,8 +40,7 @@ public sealed class TelegramOptions
     /// <summary>Standalone mode only: receive bot commands by long polling (getUpdates). Tests switch it off.</summary>
     public bool Polling { get; set; } = true;
 
-    /// <summary>How long one getUpdates call may wait for an update, in seconds.</summary>
-    [Range(1, 50, ErrorMessage = "Telegram__PollTimeoutSeconds must be between 1 and 50.")]
+    /// <summary>How long one getUpdates call may wait for an update, in seconds: 1 to 50 (checked by ConfigurationValidator).</summary>
     public int PollTimeoutSeconds { get; set; } = 30;
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(BotToken) && !string.IsNullOrWhiteSpace(ChatId);

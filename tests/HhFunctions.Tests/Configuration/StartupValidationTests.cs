@@ -21,6 +21,12 @@ public sealed class StartupValidationTests
         { "Telegram:BotToken", "not-a-token", "Telegram__BotToken" },
         { "Storage:TablePrefix", "1-bad", "Storage__TablePrefix" },
         { "App:PublicBaseUrl", "mailto:me@example.com", "App__PublicBaseUrl" },
+        { "HeadHunter:AttemptTimeout", "00:30:00", "HeadHunter__AttemptTimeout" },
+        { "Telegram:PollTimeoutSeconds", "99", "Telegram__PollTimeoutSeconds" },
+        { "KeyVault:TokenSecretName", "hh token!", "KeyVault__TokenSecretName" },
+        { "Search:Schedule", "", "Search__Schedule" },
+        { "Apply:DailyLimit", "500", "Apply__DailyLimit" },
+        { "Apply:Llm:Timeout", "00:10:00", "Apply__Llm__Timeout" }, // a nested section's rules are checked too
     };
 
     [Theory]

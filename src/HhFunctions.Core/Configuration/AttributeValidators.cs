@@ -1,0 +1,50 @@
+using HhFunctions.Applying;
+using HhFunctions.HeadHunter;
+using HhFunctions.Jobs;
+using HhFunctions.Telegram;
+using HhFunctions.Vacancies;
+using Microsoft.Extensions.Options;
+
+namespace HhFunctions.Configuration;
+
+// The options' [Required] / [MinLength] / [RegularExpression] rules, checked by code the options source generator
+// writes at build time rather than by DataAnnotations reflection at start-up (that was the slowest step of the
+// standalone host's start; see tests/startup-bench.sh). Registered by AttributeValidation.ValidateAttributes.
+// Ranges are checked by the hand-written validators (ConfigurationValidator.Within): the generator's copy of
+// [Range] drops ErrorMessage, and every message must name the setting.
+
+[OptionsValidator]
+internal sealed partial class DataOptionsAttributes : IValidateOptions<DataOptions>;
+
+[OptionsValidator]
+internal sealed partial class StorageOptionsAttributes : IValidateOptions<StorageOptions>;
+
+[OptionsValidator]
+internal sealed partial class KeyVaultOptionsAttributes : IValidateOptions<KeyVaultOptions>;
+
+[OptionsValidator]
+internal sealed partial class HhOptionsAttributes : IValidateOptions<HhOptions>;
+
+[OptionsValidator]
+internal sealed partial class TelegramOptionsAttributes : IValidateOptions<TelegramOptions>;
+
+[OptionsValidator]
+internal sealed partial class BumpOptionsAttributes : IValidateOptions<BumpOptions>;
+
+[OptionsValidator]
+internal sealed partial class SearchOptionsAttributes : IValidateOptions<SearchOptions>;
+
+[OptionsValidator]
+internal sealed partial class ApplyOptionsAttributes : IValidateOptions<ApplyOptions>;
+
+internal static class AttributeValidation
+{
+    /// <summary>Checks <typeparamref name="TOptions"/>' attributes with the generated <typeparamref name="TValidator"/> (in place of ValidateDataAnnotations).</summary>
+    public static OptionsBuilder<TOptions> ValidateAttributes<TOptions, TValidator>(this OptionsBuilder<TOptions> options)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        options.Services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+        return options;
+    }
+}
