@@ -97,13 +97,26 @@ public static class StandaloneHost
         Map<ApplicationsEndpoint>(app, "Applications", Routes.Applications, ["GET"], (e, r, ct) => e.GetAsync(r, ct));
         Map<ApplicationsEndpoint>(app, "ApplicationsCsv", Routes.ApplicationsCsv, ["GET"], (e, r, ct) => e.ExportAsync(r, ct));
         Map<ApplicationsEndpoint>(app, "ApplicationsJson", Routes.ApplicationsJson, ["GET"], (e, r, ct) => e.ExportAsync(r, ct));
-        app.MapGet("/", () => Results.Redirect("/" + Routes.Prefix + "/" + Routes.Status));
+        app.MapGet("/", Redirect("/" + Routes.Prefix + "/" + Routes.Status));
         return app;
     }
 
+    // Plain RequestDelegates, not minimal-API handlers: the latter are compiled from expression trees and bring
+    // ASP.NET's form-binding setup on the first request, most of the start-up gap to a bare app (tests/startup-bench.sh).
     private static void Map<T>(IEndpointRouteBuilder app, string name, string route, string[] methods, Func<T, HttpRequest, CancellationToken, Task<IResult>> handle)
         where T : notnull =>
-        app.MapMethods("/" + Routes.Prefix + "/" + route, methods, (HttpRequest request) =>
-                HttpEndpoints.RunAsync(request, name, (r, ct) => handle(r.HttpContext.RequestServices.GetRequiredService<T>(), r, ct)))
-            .WithName(name);
+        app.MapMethods("/" + Routes.Prefix + "/" + route, methods, context => RespondAsync(context, name, handle)).WithName(name);
+
+    private static async Task RespondAsync<T>(HttpContext context, string name, Func<T, HttpRequest, CancellationToken, Task<IResult>> handle)
+        where T : notnull
+    {
+        var result = await HttpEndpoints.RunAsync(context.Request, name, (r, ct) => handle(r.HttpContext.RequestServices.GetRequiredService<T>(), r, ct));
+        await result.ExecuteAsync(context);
+    }
+
+    private static RequestDelegate Redirect(string location) => context =>
+    {
+        context.Response.Redirect(location);
+        return Task.CompletedTask;
+    };
 }
