@@ -80,12 +80,14 @@ public static class HhFunctionsBuilder
         var services = builder.Services;
         services.AddOptions<AppOptions>().BindConfiguration(AppOptions.SectionName).ValidateOnStart();
         services.AddOptions<DataOptions>().BindConfiguration(DataOptions.SectionName).ValidateAttributes<DataOptions, DataOptionsAttributes>().ValidateOnStart();
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateAttributes<StorageOptions, StorageOptionsAttributes>().ValidateOnStart();
-        services.AddOptions<KeyVaultOptions>().BindConfiguration(KeyVaultOptions.SectionName).ValidateAttributes<KeyVaultOptions, KeyVaultOptionsAttributes>().ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateOnStart();
+        services.AddOptions<KeyVaultOptions>().BindConfiguration(KeyVaultOptions.SectionName).ValidateOnStart();
         services.AddOptions<HhOptions>().BindConfiguration(HhOptions.SectionName).ValidateAttributes<HhOptions, HhOptionsAttributes>().ValidateOnStart();
         services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.SectionName).ValidateAttributes<TelegramOptions, TelegramOptionsAttributes>().ValidateOnStart();
         services.AddOptions<BumpOptions>().BindConfiguration(BumpOptions.SectionName).ValidateAttributes<BumpOptions, BumpOptionsAttributes>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<AppOptions>, ConfigurationValidator>();
+        services.AddSingleton<IValidateOptions<StorageOptions>, ConfigurationValidator>();
+        services.AddSingleton<IValidateOptions<KeyVaultOptions>, ConfigurationValidator>();
         services.AddSingleton<IValidateOptions<HhOptions>, ConfigurationValidator>();
         services.AddSingleton<IValidateOptions<TelegramOptions>, ConfigurationValidator>();
         services.AddSingleton<IValidateOptions<BumpOptions>, ConfigurationValidator>();

@@ -33,8 +33,7 @@ public sealed class StorageOptions
     /// <summary>Table endpoint used with the managed identity when no connection string is set.</summary>
     public Uri? TableServiceUri { get; set; }
 
-    /// <summary>Prefix of every table name, so several apps (or test runs) can share an account.</summary>
-    [RegularExpression("^[A-Za-z][A-Za-z0-9]{0,29}$", ErrorMessage = "Storage__TablePrefix must be letters and digits, starting with a letter, at most 30 characters.")]
+    /// <summary>Prefix of every table name, so several apps (or test runs) can share an account (checked by ConfigurationValidator).</summary>
     public string TablePrefix { get; set; } = "Hh";
 
     public bool UsesAzure => !string.IsNullOrWhiteSpace(ConnectionString) || TableServiceUri is not null;
@@ -47,7 +46,6 @@ public sealed class KeyVaultOptions
     /// <summary>Vault address; empty selects the embedded (encrypted file) secret store.</summary>
     public Uri? Uri { get; set; }
 
-    /// <summary>Name of the one secret that holds the hh.ru token pair and its expiry.</summary>
-    [RegularExpression("^[0-9A-Za-z-]{1,127}$", ErrorMessage = "KeyVault__TokenSecretName may hold only letters, digits and dashes.")]
+    /// <summary>Name of the one secret that holds the hh.ru token pair and its expiry (checked by ConfigurationValidator).</summary>
     public string TokenSecretName { get; set; } = "hh-oauth-token";
 }

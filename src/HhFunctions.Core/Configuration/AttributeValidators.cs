@@ -7,20 +7,14 @@ using Microsoft.Extensions.Options;
 
 namespace HhFunctions.Configuration;
 
-// The options' [Required] / [MinLength] / [RegularExpression] rules, checked by code the options source generator
+// The options' [Required] / [MinLength] rules, checked by code the options source generator
 // writes at build time rather than by DataAnnotations reflection at start-up (that was the slowest step of the
 // standalone host's start; see tests/startup-bench.sh). Registered by AttributeValidation.ValidateAttributes.
-// Ranges are checked by the hand-written validators (ConfigurationValidator.Within): the generator's copy of
-// [Range] drops ErrorMessage, and every message must name the setting.
+// Ranges and patterns are checked by the hand-written validators (ConfigurationValidator): the generator's copy of
+// [Range] drops ErrorMessage, and [RegularExpression] would parse its pattern at every start.
 
 [OptionsValidator]
 internal sealed partial class DataOptionsAttributes : IValidateOptions<DataOptions>;
-
-[OptionsValidator]
-internal sealed partial class StorageOptionsAttributes : IValidateOptions<StorageOptions>;
-
-[OptionsValidator]
-internal sealed partial class KeyVaultOptionsAttributes : IValidateOptions<KeyVaultOptions>;
 
 [OptionsValidator]
 internal sealed partial class HhOptionsAttributes : IValidateOptions<HhOptions>;

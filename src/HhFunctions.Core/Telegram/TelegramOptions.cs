@@ -21,8 +21,7 @@ public sealed class TelegramOptions
     /// <summary>Bot token from @BotFather. Empty: reports are only logged. Never logged.</summary>
     public string? BotToken { get; set; }
 
-    /// <summary>Chat that receives the reports (and the only chat whose commands are accepted).</summary>
-    [RegularExpression("^-?[0-9]{1,20}$", ErrorMessage = "Telegram__ChatId must be a numeric chat id (e.g. 123456789 or -1001234567890).")]
+    /// <summary>Chat that receives the reports (and the only chat whose commands are accepted); numeric (checked by ConfigurationValidator).</summary>
     public string? ChatId { get; set; }
 
     [Required(ErrorMessage = "Telegram__ApiBaseUrl must be an absolute URL.")]
@@ -34,7 +33,6 @@ public sealed class TelegramOptions
     /// Secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token for webhook calls (setWebhook's secret_token).
     /// Empty: the webhook refuses every call. Never logged.
     /// </summary>
-    [RegularExpression("^[A-Za-z0-9_-]{1,256}$", ErrorMessage = "Telegram__WebhookSecret may hold only letters, digits, '_' and '-', at most 256 characters (Telegram's rule for secret_token).")]
     public string? WebhookSecret { get; set; }
 
     /// <summary>Standalone mode only: receive bot commands by long polling (getUpdates). Tests switch it off.</summary>

@@ -27,6 +27,8 @@ public sealed class StartupValidationTests
         { "Search:Schedule", "", "Search__Schedule" },
         { "Apply:DailyLimit", "500", "Apply__DailyLimit" },
         { "Apply:Llm:Timeout", "00:10:00", "Apply__Llm__Timeout" }, // a nested section's rules are checked too
+        { "Telegram:WebhookSecret", "has spaces", "Telegram__WebhookSecret" },
+        { "Storage:ConnectionString", "not-a-connection-string", "Storage__ConnectionString is not a storage connection string" },
     };
 
     [Theory]
@@ -37,6 +39,17 @@ public sealed class StartupValidationTests
 
         Assert.Contains(expected, ex.ToString(), StringComparison.Ordinal);
         Assert.Contains(expected, HhFunctions.Configuration.StartupGuard.Describe(ex), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_BrokenStorageConnectionString_FailsWithOneLineAndDoesNotEchoTheValue()
+    {
+        const string broken = "AccountName=me;AccountKey=secret-key-value-that-must-not-be-echoed;NotAKeyword";
+
+        var ex = await StartUp.FailsAsync(new Dictionary<string, string?> { ["Storage:ConnectionString"] = broken });
+
+        Assert.Contains("Storage__ConnectionString", HhFunctions.Configuration.StartupGuard.Describe(ex), StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-key-value", ex.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

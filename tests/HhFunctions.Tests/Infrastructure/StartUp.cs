@@ -43,6 +43,7 @@ public static class StartUp
         {
             HhFunctions.Standalone.StandaloneHost.AddStandaloneHost(builder);
             await using var app = builder.Build();
+            HhFunctions.Configuration.StartupGuard.Validate(app.Services); // as both hosts' Program do before starting
             await app.StartAsync();
             await app.StopAsync();
         }
