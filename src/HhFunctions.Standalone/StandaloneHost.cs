@@ -28,6 +28,12 @@ public static class StandaloneHost
             k.Limits.MaxRequestBodySize = HttpEndpoints.MaxBodyBytes;
             k.Limits.MaxRequestLineSize = 16 * 1024;
         });
+        var urls = builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"];
+        if (urls?.Contains("https://", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves HTTPS out unless asked for
+        }
+
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             // Localhost only, so the unauthenticated setup and status pages are not exposed.
