@@ -138,12 +138,12 @@ public static class HhFunctionsBuilder
         }
         else
         {
-            services.TryAddSingleton<ITokenVault>(sp => new FileTokenVault(sp.GetRequiredService<IDataProtectionProvider>(), Path.Combine(dataPath, "secrets", "hh-token.bin")));
+            services.TryAddSingleton<ITokenVault>(sp => new FileTokenVault(sp.GetRequiredService<IDataProtectionProvider>, Path.Combine(dataPath, "secrets", "hh-token.bin")));
         }
 
         var rescuePath = Path.Combine(dataPath, "rescue", "hh-token.bin");
         services.TryAddSingleton(sp => new RescueTokenStore(
-            new FileTokenVault(sp.GetRequiredService<IDataProtectionProvider>(), rescuePath),
+            new FileTokenVault(sp.GetRequiredService<IDataProtectionProvider>, rescuePath),
             rescuePath,
             sp.GetRequiredService<ILogger<RescueTokenStore>>()));
         services.TryAddSingleton<UnsavedTokenHolder>();

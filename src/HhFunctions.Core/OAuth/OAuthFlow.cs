@@ -59,7 +59,7 @@ public sealed class OAuthFlow(
         var o = hhOptions.Value;
 
         var value = SetupLinks.NewRandomValue();
-        await state.SaveOneTimeTokenAsync(new OneTimeToken(OneTimePurpose.OAuthState, value, time.GetUtcNow() + StateLifetime, null), ct);
+        await state.SaveOneTimeTokensAsync([new OneTimeToken(OneTimePurpose.OAuthState, value, time.GetUtcNow() + StateLifetime, null)], ct);
         var query = string.Join('&',
             "response_type=code",
             "client_id=" + Uri.EscapeDataString(o.ClientId!),

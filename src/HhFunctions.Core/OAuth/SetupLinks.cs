@@ -14,9 +14,16 @@ public sealed class SetupLinks(IStateStore state, PublicUrls urls, TimeProvider 
 
     public async Task<Uri> CreateAsync(CancellationToken ct)
     {
+        var (token, link) = New();
+        await state.SaveOneTimeTokensAsync([token], ct);
+        return link;
+    }
+
+    /// <summary>A new link and the token to store before it is shown (see <see cref="CreateAsync"/>).</summary>
+    public (OneTimeToken Token, Uri Link) New()
+    {
         var value = NewRandomValue();
-        await state.SaveOneTimeTokenAsync(new OneTimeToken(OneTimePurpose.SetupLink, value, time.GetUtcNow() + Lifetime, null), ct);
-        return urls.SetupLink(value);
+        return (new OneTimeToken(OneTimePurpose.SetupLink, value, time.GetUtcNow() + Lifetime, null), urls.SetupLink(value));
     }
 
     /// <summary>The link to show, or the plain status page when the state store cannot mint one.</summary>

@@ -12,8 +12,12 @@ public sealed class FormTokens(IStateStore state, TimeProvider time)
     /// <summary>A fresh single-use antiforgery value for the forms of one rendered status page.</summary>
     public async Task<string> MintAsync(CancellationToken ct)
     {
-        var value = SetupLinks.NewRandomValue();
-        await state.SaveOneTimeTokenAsync(new OneTimeToken(OneTimePurpose.FormToken, value, time.GetUtcNow() + AccessPages.FormLifetime, null), ct);
-        return value;
+        var token = New();
+        await state.SaveOneTimeTokensAsync([token], ct);
+        return token.Value;
     }
+
+    /// <summary>A new value as the token to store before the page that carries it is shown (see <see cref="MintAsync"/>).</summary>
+    public OneTimeToken New() =>
+        new(OneTimePurpose.FormToken, SetupLinks.NewRandomValue(), time.GetUtcNow() + AccessPages.FormLifetime, null);
 }

@@ -25,16 +25,16 @@ public sealed class AzureTableStateStore(TableServiceClient service, IOptions<St
 
     private readonly TableProvider _tables = new(service, options.Value.TablePrefix);
 
-    public async Task SaveOneTimeTokenAsync(OneTimeToken token, CancellationToken ct)
+    public async Task SaveOneTimeTokensAsync(IReadOnlyList<OneTimeToken> tokens, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(token);
+        ArgumentNullException.ThrowIfNull(tokens);
         var table = await _tables.GetAsync("OneTime", ct);
-        var entity = new TableEntity(token.Purpose, token.Value)
-        {
-            ["ExpiresAt"] = token.ExpiresAt,
-            ["UsedAt"] = token.UsedAt,
-        };
-        await Guard(() => table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct));
+
+        // Each purpose is its own partition, so no batch: the writes go side by side.
+        await Task.WhenAll(tokens.Select(token => Guard(() => table.UpsertEntityAsync(
+            new TableEntity(token.Purpose, token.Value) { ["ExpiresAt"] = token.ExpiresAt, ["UsedAt"] = token.UsedAt },
+            TableUpdateMode.Replace,
+            ct))));
     }
 
     public async Task<ConsumeResult> ConsumeOneTimeTokenAsync(string purpose, string value, DateTimeOffset now, CancellationToken ct)

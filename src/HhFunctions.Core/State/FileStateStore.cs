@@ -31,14 +31,20 @@ public sealed class FileStateStore : IStateStore, IDisposable
         _files = new JsonFileFolder(Path.Combine(Path.GetFullPath(options.Value.Path), "state"), ".lock", Json, "state");
     }
 
-    public Task SaveOneTimeTokenAsync(OneTimeToken token, CancellationToken ct)
+    public Task SaveOneTimeTokensAsync(IReadOnlyList<OneTimeToken> tokens, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(token);
+        ArgumentNullException.ThrowIfNull(tokens);
+        if (tokens.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var oldest = tokens.Min(t => t.ExpiresAt);
         return UpdateListAsync<OneTimeToken, bool>("one-time-tokens.json", list =>
         {
             // Entries expired for more than a day are dropped so the file stays small.
-            list.RemoveAll(t => t.ExpiresAt < token.ExpiresAt.AddDays(-1));
-            list.Add(token);
+            list.RemoveAll(t => t.ExpiresAt < oldest.AddDays(-1));
+            list.AddRange(tokens);
             return true;
         }, ct);
     }

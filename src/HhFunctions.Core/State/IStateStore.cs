@@ -3,7 +3,8 @@ namespace HhFunctions.State;
 /// <summary>State and run history: Azure Table storage in Azure, files under Data__Path standalone.</summary>
 public interface IStateStore
 {
-    Task SaveOneTimeTokenAsync(OneTimeToken token, CancellationToken ct);
+    /// <summary>Stores one-time tokens (a status page's two at once: one write, not two).</summary>
+    Task SaveOneTimeTokensAsync(IReadOnlyList<OneTimeToken> tokens, CancellationToken ct);
 
     /// <summary>Atomically marks a one-time token used. Only the first caller gets <see cref="ConsumeResult.Accepted"/>.</summary>
     Task<ConsumeResult> ConsumeOneTimeTokenAsync(string purpose, string value, DateTimeOffset now, CancellationToken ct);

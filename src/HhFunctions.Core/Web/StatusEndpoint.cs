@@ -58,10 +58,19 @@ public sealed class StatusService(IStateStore state, SetupLinks links, FormToken
             _ when account.TokenExpiresAt is null => "valid, expiry unknown (used until hh.ru says it has expired, then refreshed)",
             _ => "valid",
         };
-        return new StatusModel(now, hh.Value.HasCredentials, account.Status, account.DisplayName, tokenState, account.TokenExpiresAt, account.Problem, account.Paused, resumes, runs, withConnectLink ? await links.CreateAsync(ct) : null)
+
+        // The page's setup link and its forms' antiforgery value, stored in one write before they are shown.
+        var (linkToken, link) = withConnectLink ? links.New() : default;
+        var form = withConnectLink ? forms.New() : null;
+        if (linkToken is not null && form is not null)
+        {
+            await state.SaveOneTimeTokensAsync([linkToken, form], ct);
+        }
+
+        return new StatusModel(now, hh.Value.HasCredentials, account.Status, account.DisplayName, tokenState, account.TokenExpiresAt, account.Problem, account.Paused, resumes, runs, link)
         {
             TelegramConfigured = telegram.Value.IsConfigured,
-            FormToken = withConnectLink ? await forms.MintAsync(ct) : null,
+            FormToken = form?.Value,
             ImportSettingsNotice = SettingsImport.Notice(hh.Value, account),
         };
     }
