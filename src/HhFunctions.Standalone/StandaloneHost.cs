@@ -108,7 +108,7 @@ public static class StandaloneHost
     }
 
     // Plain RequestDelegates, not minimal-API handlers: the latter are compiled from expression trees and bring
-    // ASP.NET's form-binding setup on the first request, most of the start-up gap to a bare app (tests/startup-bench.sh).
+    // ASP.NET's form-binding setup on the first request: a large part of the start-up gap to a bare app (tests/startup-bench.sh).
     private static void Map<T>(IEndpointRouteBuilder app, string name, string route, string[] methods, Func<T, HttpRequest, CancellationToken, Task<IResult>> handle)
         where T : notnull =>
         app.MapMethods("/" + Routes.Prefix + "/" + route, methods, context => RespondAsync(context, name, handle)).WithName(name);

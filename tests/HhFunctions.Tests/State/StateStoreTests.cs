@@ -18,6 +18,21 @@ public abstract class StateStoreTests
         new(id, "timer", started, started.AddMinutes(2), status, $"summary of {id}", results);
 
     [Fact]
+    public async Task SaveOneTimeTokensAsync_TwoPurposesInOneCall_EachWorksOnceAndNoOtherIsKnown()
+    {
+        var store = CreateStore();
+        var link = new OneTimeToken(OneTimePurpose.SetupLink, "link-value", T0.AddHours(24), null);
+        var form = new OneTimeToken(OneTimePurpose.FormToken, "form-value", T0.AddHours(1), null);
+
+        await store.SaveOneTimeTokensAsync([link, form], CancellationToken.None);
+
+        Assert.Equal(ConsumeResult.Accepted, await store.ConsumeOneTimeTokenAsync(OneTimePurpose.SetupLink, "link-value", T0, CancellationToken.None));
+        Assert.Equal(ConsumeResult.Accepted, await store.ConsumeOneTimeTokenAsync(OneTimePurpose.FormToken, "form-value", T0, CancellationToken.None));
+        Assert.Equal(ConsumeResult.AlreadyUsed, await store.ConsumeOneTimeTokenAsync(OneTimePurpose.FormToken, "form-value", T0, CancellationToken.None));
+        Assert.Equal(ConsumeResult.Unknown, await store.ConsumeOneTimeTokenAsync(OneTimePurpose.FormToken, "link-value", T0, CancellationToken.None)); // a value works for its own purpose only
+    }
+
+    [Fact]
     public async Task GetResumesAsync_NothingSaved_Empty()
     {
         var store = CreateStore();
