@@ -30,23 +30,13 @@ public sealed class TableApplicationStore(TableServiceClient service, IOptions<S
     public async Task<ApplicationRecord?> GetAsync(string vacancyId, CancellationToken ct)
     {
         var table = await _tables.GetAsync("Applications", ct);
-        var entity = await Guard(() => table.GetEntityIfExistsAsync<TableEntity>(AppPartition, Key(vacancyId), cancellationToken: ct));
-        return entity.HasValue && entity.Value is not null ? Read<ApplicationRecord>(entity.Value) : null;
+        return await TableEntities.ReadRowAsync<ApplicationRecord>(table, AppPartition, Key(vacancyId), Json, ct);
     }
 
     public async Task<IReadOnlyList<ApplicationRecord>> ListAsync(CancellationToken ct)
     {
         var table = await _tables.GetAsync("Applications", ct);
-        return await Guard(async () =>
-        {
-            var list = new List<ApplicationRecord>();
-            await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == AppPartition, cancellationToken: ct))
-            {
-                list.Add(Read<ApplicationRecord>(entity));
-            }
-
-            return (IReadOnlyList<ApplicationRecord>)list;
-        });
+        return await TableEntities.ReadPartitionAsync<ApplicationRecord>(table, AppPartition, Json, ct);
     }
 
     public async Task<(ApplicationRecord? Record, bool Changed)> UpdateAsync(string vacancyId, Func<ApplicationRecord?, ApplicationRecord?> change, CancellationToken ct)
@@ -59,8 +49,7 @@ public sealed class TableApplicationStore(TableServiceClient service, IOptions<S
     public async Task<ApplyState> GetStateAsync(CancellationToken ct)
     {
         var table = await _tables.GetAsync("Applications", ct);
-        var entity = await Guard(() => table.GetEntityIfExistsAsync<TableEntity>(StatePartition, StateRow, cancellationToken: ct));
-        return entity.HasValue && entity.Value is not null ? Read<ApplyState>(entity.Value) : ApplyState.Empty;
+        return await TableEntities.ReadRowAsync<ApplyState>(table, StatePartition, StateRow, Json, ct) ?? ApplyState.Empty;
     }
 
     public async Task<ApplyState> UpdateStateAsync(Func<ApplyState, ApplyState> change, CancellationToken ct)

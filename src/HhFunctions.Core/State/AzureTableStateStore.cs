@@ -82,8 +82,7 @@ public sealed class AzureTableStateStore(TableServiceClient service, IOptions<St
     public async Task<AccountState> GetAccountAsync(CancellationToken ct)
     {
         var table = await _tables.GetAsync("State", ct);
-        var entity = await Guard(() => table.GetEntityIfExistsAsync<TableEntity>(AccountPartition, AccountRow, cancellationToken: ct));
-        return entity.HasValue && entity.Value is not null ? Deserialize<AccountState>(entity.Value) : AccountState.Empty;
+        return await TableEntities.ReadRowAsync<AccountState>(table, AccountPartition, AccountRow, Json, ct) ?? AccountState.Empty;
     }
 
     public async Task<AccountState> UpdateAccountAsync(Func<AccountState, AccountState> change, CancellationToken ct)
@@ -127,16 +126,7 @@ public sealed class AzureTableStateStore(TableServiceClient service, IOptions<St
     public async Task<IReadOnlyList<ResumeState>> GetResumesAsync(CancellationToken ct)
     {
         var table = await _tables.GetAsync("State", ct);
-        return await Guard(async () =>
-        {
-            var list = new List<ResumeState>();
-            await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == ResumePartition, cancellationToken: ct))
-            {
-                list.Add(Deserialize<ResumeState>(entity));
-            }
-
-            return list;
-        });
+        return await TableEntities.ReadPartitionAsync<ResumeState>(table, ResumePartition, Json, ct);
     }
 
     public async Task SaveResumeAsync(ResumeState resumeState, CancellationToken ct)
@@ -158,20 +148,7 @@ public sealed class AzureTableStateStore(TableServiceClient service, IOptions<St
     public async Task<IReadOnlyList<RunRecord>> GetRecentRunsAsync(int count, CancellationToken ct)
     {
         var table = await _tables.GetAsync("Runs", ct);
-        return await Guard(async () =>
-        {
-            var list = new List<RunRecord>(count);
-            await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == RunPartition, maxPerPage: count, cancellationToken: ct))
-            {
-                list.Add(Deserialize<RunRecord>(entity));
-                if (list.Count >= count)
-                {
-                    break;
-                }
-            }
-
-            return list;
-        });
+        return await TableEntities.ReadPartitionAsync<RunRecord>(table, RunPartition, Json, ct, limit: count);
     }
 
     internal static bool IsValidKey(string key) =>

@@ -164,16 +164,7 @@ public sealed class AzureTableVacancyStore(TableServiceClient service, IOptions<
     public async Task<IReadOnlyList<SourceWatermark>> GetWatermarksAsync(CancellationToken ct)
     {
         var table = await _tables.GetAsync("VacancyWatch", ct);
-        return await Guard(async () =>
-        {
-            var list = new List<SourceWatermark>();
-            await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == WatermarkPartition, cancellationToken: ct))
-            {
-                list.Add(Deserialize<SourceWatermark>(entity));
-            }
-
-            return list;
-        });
+        return await TableEntities.ReadPartitionAsync<SourceWatermark>(table, WatermarkPartition, Json, ct);
     }
 
     public async Task SaveWatermarkAsync(SourceWatermark watermark, CancellationToken ct)
@@ -186,8 +177,7 @@ public sealed class AzureTableVacancyStore(TableServiceClient service, IOptions<
     public async Task<WatchState> GetWatchStateAsync(CancellationToken ct)
     {
         var table = await _tables.GetAsync("VacancyWatch", ct);
-        var entity = await Guard(() => table.GetEntityIfExistsAsync<TableEntity>(StatePartition, "current", cancellationToken: ct));
-        return entity.HasValue && entity.Value is not null ? Deserialize<WatchState>(entity.Value) : WatchState.Empty;
+        return await TableEntities.ReadRowAsync<WatchState>(table, StatePartition, "current", Json, ct) ?? WatchState.Empty;
     }
 
     public async Task SaveWatchStateAsync(WatchState state, CancellationToken ct)

@@ -17,6 +17,35 @@ internal static class TableEntities
         JsonSerializer.Deserialize<T>(entity.GetString("Json") ?? "null", json)
         ?? throw new StateStoreException($"Table entity {entity.PartitionKey}/{entity.RowKey} is empty.");
 
+    /// <summary>The value kept in one row, or null when the row does not exist, guarded as <see cref="Guard{T}"/>.</summary>
+    public static async Task<T?> ReadRowAsync<T>(TableClient table, string partition, string row, JsonSerializerOptions json, CancellationToken ct)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var entity = await Guard(() => table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: ct));
+        return entity.HasValue && entity.Value is not null ? Deserialize<T>(entity.Value, json) : null;
+    }
+
+    /// <summary>The values kept in one partition (at most <paramref name="limit"/> of them, in the table's order), guarded as <see cref="Guard{T}"/>.</summary>
+    public static Task<IReadOnlyList<T>> ReadPartitionAsync<T>(TableClient table, string partition, JsonSerializerOptions json, CancellationToken ct, int? limit = null)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return Guard<IReadOnlyList<T>>(async () =>
+        {
+            var list = new List<T>();
+            await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, maxPerPage: limit, cancellationToken: ct))
+            {
+                list.Add(Deserialize<T>(entity, json));
+                if (list.Count >= limit)
+                {
+                    break;
+                }
+            }
+
+            return list;
+        });
+    }
+
     public static async Task<T> Guard<T>(Func<Task<T>> call)
     {
         ArgumentNullException.ThrowIfNull(call);
