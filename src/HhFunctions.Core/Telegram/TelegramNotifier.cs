@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
-using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
 
@@ -27,26 +26,11 @@ public sealed partial class TelegramNotifier(IServiceProvider services, IOptions
         }
 
         var text = html.Length <= MaxLength ? html : html[..(MaxLength - 20)] + "\n…(shortened)";
-        try
-        {
-            var bot = (ITelegramBotClient)services.GetService(typeof(ITelegramBotClient))!;
-            await bot.SendMessage(o.ChatId!, text, parseMode: ParseMode.Html, linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true }, cancellationToken: ct);
-            return true;
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (ApiRequestException ex)
-        {
-            Log.Rejected(logger, ex.ErrorCode, ex.Message);
-            return false;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException || TelegramFailures.IsUnreachable(ex))
-        {
-            Log.Unreachable(logger, ex.GetType().Name);
-            return false;
-        }
+        return await TelegramFailures.TryAsync(
+            () => ((ITelegramBotClient)services.GetService(typeof(ITelegramBotClient))!).SendMessage(o.ChatId!, text, parseMode: ParseMode.Html, linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true }, cancellationToken: ct),
+            (code, description) => Log.Rejected(logger, code, description),
+            error => Log.Unreachable(logger, error),
+            ct);
     }
 
     private static partial class Log

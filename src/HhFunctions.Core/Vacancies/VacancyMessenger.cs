@@ -2,7 +2,6 @@ using HhFunctions.Telegram;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
-using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
 using Telegram.Bot.Types.ReplyMarkups;
@@ -46,28 +45,12 @@ public sealed partial class TelegramVacancyMessenger(IServiceProvider services, 
         }
     }
 
-    private async Task<bool> TryAsync(Func<ITelegramBotClient, Task> call, CancellationToken ct)
-    {
-        try
-        {
-            await call(services.GetRequiredService<ITelegramBotClient>());
-            return true;
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (ApiRequestException ex)
-        {
-            Log.Rejected(logger, ex.ErrorCode, ex.Message);
-            return false;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException || TelegramFailures.IsUnreachable(ex))
-        {
-            Log.Unreachable(logger, ex.GetType().Name);
-            return false;
-        }
-    }
+    private Task<bool> TryAsync(Func<ITelegramBotClient, Task> call, CancellationToken ct) =>
+        TelegramFailures.TryAsync(
+            () => call(services.GetRequiredService<ITelegramBotClient>()),
+            (code, description) => Log.Rejected(logger, code, description),
+            error => Log.Unreachable(logger, error),
+            ct);
 
     private static partial class Log
     {
