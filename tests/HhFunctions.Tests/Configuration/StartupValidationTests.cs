@@ -42,6 +42,34 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
+    public async Task Start_HttpsAddressWithACertificate_Starts()
+    {
+        // The standalone host's slim builder leaves HTTPS out unless an https:// address asks for it.
+        var folder = Directory.CreateTempSubdirectory("hhfunctions-cert-");
+        try
+        {
+            using var rsa = System.Security.Cryptography.RSA.Create(2048);
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=localhost", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            using var certificate = request.CreateSelfSigned(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero));
+            var pfx = Path.Combine(folder.FullName, "localhost.pfx");
+            await File.WriteAllBytesAsync(pfx, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "test"));
+
+            var failure = await StartUp.TryStartAsync(new Dictionary<string, string?>
+            {
+                ["urls"] = "https://127.0.0.1:0",
+                ["Kestrel:Certificates:Default:Path"] = pfx,
+                ["Kestrel:Certificates:Default:Password"] = "test",
+            });
+
+            Assert.Null(failure);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Start_BrokenStorageConnectionString_FailsWithOneLineAndDoesNotEchoTheValue()
     {
         const string broken = "AccountName=me;AccountKey=secret-key-value-that-must-not-be-echoed;NotAKeyword";
