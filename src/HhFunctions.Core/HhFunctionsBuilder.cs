@@ -4,7 +4,7 @@ using Azure.Security.KeyVault.Secrets;
 using HhFunctions.Applying;
 using HhFunctions.Configuration;
 using HhFunctions.HeadHunter;
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using HhFunctions.OAuth;
 using HhFunctions.State;
 using HhFunctions.Telegram;
@@ -17,6 +17,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
+using HhFunctions.StatusPage;
 
 namespace HhFunctions;
 
@@ -184,7 +185,7 @@ public static class HhFunctionsBuilder
         services.AddTransient<TokenImport>();
         services.AddTransient<ApplicantAccess>();
         services.AddTransient<AccountConnector>();
-        services.AddTransient<Pages.AccessPages>();
+        services.AddTransient<AccessPages>();
         services.AddTransient<Pages.FormTokens>();
         services.AddSingleton<SettingsImport>();
         services.AddHostedService(sp => sp.GetRequiredService<SettingsImport>());

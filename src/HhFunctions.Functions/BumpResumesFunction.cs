@@ -1,4 +1,4 @@
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using HhFunctions.Web;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;

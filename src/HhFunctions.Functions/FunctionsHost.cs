@@ -1,7 +1,7 @@
 using Azure.Identity;
 using Azure.Storage.Queues;
 using HhFunctions.Configuration;
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;

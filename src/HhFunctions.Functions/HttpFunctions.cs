@@ -2,6 +2,11 @@ using HhFunctions.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using HhFunctions.Applying;
+using HhFunctions.Telegram;
+using HhFunctions.Vacancies;
+using HhFunctions.OAuth;
+using HhFunctions.StatusPage;
 
 namespace HhFunctions.Functions;
 

@@ -1,4 +1,5 @@
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
+using HhFunctions.Configuration;
 
 namespace HhFunctions.Standalone;
 

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 
 namespace HhFunctions.Standalone;
 

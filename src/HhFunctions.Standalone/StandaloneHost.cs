@@ -1,7 +1,10 @@
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using HhFunctions.Telegram;
 using HhFunctions.Vacancies;
 using HhFunctions.Web;
+using HhFunctions.Applying;
+using HhFunctions.OAuth;
+using HhFunctions.StatusPage;
 
 namespace HhFunctions.Standalone;
 

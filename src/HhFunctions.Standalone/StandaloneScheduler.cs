@@ -1,4 +1,4 @@
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using Microsoft.Extensions.Options;
 
 namespace HhFunctions.Standalone;

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using HhFunctions.HeadHunter;
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using HhFunctions.State;
 using HhFunctions.Testing;
 using HhFunctions.Standalone;
@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using HhFunctions.Configuration;
 
 namespace HhFunctions.Benchmarks;
 

@@ -55,7 +55,7 @@ public sealed class ApplyOptionsValidator : IValidateOptions<ApplyOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (Jobs.Cron.Problem("Apply__TrackSchedule", options.TrackSchedule, "0 */30 * * * *") is { } schedule)
+        if (Cron.Problem("Apply__TrackSchedule", options.TrackSchedule, "0 */30 * * * *") is { } schedule)
         {
             failures.Add(schedule);
         }

@@ -1,6 +1,6 @@
 using HhFunctions.Applying;
 using HhFunctions.HeadHunter;
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using HhFunctions.Telegram;
 using HhFunctions.Vacancies;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Cronos;
 using HhFunctions.HeadHunter;
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using HhFunctions.Telegram;
 using Microsoft.Extensions.Options;
 

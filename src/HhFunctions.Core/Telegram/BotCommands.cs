@@ -4,7 +4,7 @@ using System.Net;
 using System.Text;
 using HhFunctions.Web;
 using HhFunctions.HeadHunter;
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using HhFunctions.OAuth;
 using HhFunctions.State;
 using HhFunctions.Vacancies;
@@ -12,6 +12,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telegram.Bot.Types;
+using HhFunctions.StatusPage;
 
 namespace HhFunctions.Telegram;
 
@@ -263,7 +264,7 @@ public sealed partial class BotCommands(
         {
             foreach (var r in m.Resumes)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"• <b>{E(r.Title)}</b> — {E(Outcome(r))}; last raise {Time(r.LastRaisedAt)}; next {Time(r.NextAllowedAt)}; planned raise {E(Web.PlannedText.Of(r))}\n");
+                sb.Append(CultureInfo.InvariantCulture, $"• <b>{E(r.Title)}</b> — {E(Outcome(r))}; last raise {Time(r.LastRaisedAt)}; next {Time(r.NextAllowedAt)}; planned raise {E(PlannedText.Of(r))}\n");
             }
         }
 

@@ -2,6 +2,7 @@ using Cronos;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using HhFunctions.Configuration;
 
 namespace HhFunctions.Vacancies;
 
@@ -50,7 +51,7 @@ public sealed class SearchOptionsValidator : IValidateOptions<SearchOptions>
     public ValidateOptionsResult Validate(string? name, SearchOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return Jobs.Cron.Problem("Search__Schedule", options.Schedule, "0 */30 * * * *") is { } problem
+        return Cron.Problem("Search__Schedule", options.Schedule, "0 */30 * * * *") is { } problem
             ? ValidateOptionsResult.Fail(problem)
             : ValidateOptionsResult.Success;
     }

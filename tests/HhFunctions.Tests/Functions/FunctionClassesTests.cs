@@ -2,11 +2,11 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using HhFunctions.Functions;
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using HhFunctions.State;
 using HhFunctions.Testing;
 using HhFunctions.Tests.Infrastructure;
-using HhFunctions.Tests.Jobs;
+using HhFunctions.Tests.Bumping;
 using HhFunctions.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
+using HhFunctions.Telegram;
 
 namespace HhFunctions.Tests.Functions;
 

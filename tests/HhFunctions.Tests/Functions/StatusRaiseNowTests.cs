@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using HhFunctions.Tests.Infrastructure;
 
 namespace HhFunctions.Tests.Functions;

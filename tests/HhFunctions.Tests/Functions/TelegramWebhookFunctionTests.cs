@@ -3,12 +3,13 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HhFunctions.Web;
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using HhFunctions.State;
 using HhFunctions.Testing;
 using HhFunctions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
+using HhFunctions.Telegram;
 
 namespace HhFunctions.Tests.Functions;
 

@@ -2,7 +2,7 @@ using System.Net;
 using HhFunctions.State;
 using HhFunctions.Testing;
 using HhFunctions.Tests.Infrastructure;
-using HhFunctions.Tests.Jobs;
+using HhFunctions.Tests.Bumping;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -6,6 +6,7 @@ using HhFunctions.Tests.Infrastructure;
 using HhFunctions.Tokens;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using HhFunctions.Telegram;
 
 namespace HhFunctions.Tests.Reliability;
 
@@ -69,7 +70,7 @@ public sealed class BadInputCorpusTests
         var request = Post("/api/telegram/webhook", body);
         if (secret is not null)
         {
-            request.Headers.Add(HhFunctions.Web.TelegramWebhookEndpoint.SecretHeader, secret);
+            request.Headers.Add(HhFunctions.Telegram.TelegramWebhookEndpoint.SecretHeader, secret);
         }
 
         return request;

@@ -1,5 +1,5 @@
 using HhFunctions.HeadHunter;
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using HhFunctions.State;
 using HhFunctions.Testing;
 using HhFunctions.Tests.Infrastructure;

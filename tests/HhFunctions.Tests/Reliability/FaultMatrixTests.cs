@@ -38,7 +38,7 @@ public sealed class FaultMatrixTests
         // The instance dies inside the vault write, after hh.ru rotated the pair: its run never finishes and
         // its leases are never released.
         using var scope = first.Services.CreateScope();
-        _ = scope.ServiceProvider.GetRequiredService<HhFunctions.Jobs.BumpResumesJob>().RunAsync("timer", CancellationToken.None);
+        _ = scope.ServiceProvider.GetRequiredService<HhFunctions.Bumping.BumpResumesJob>().RunAsync("timer", CancellationToken.None);
         for (var i = 0; i < 500 && vault.Writes < 2; i++)
         {
             await Task.Delay(10);
@@ -133,7 +133,7 @@ public sealed class FaultMatrixTests
         app.Hh.AddResume("r1", "Backend developer", nextPublishAt: app.Time.GetUtcNow() + TimeSpan.FromMinutes(2));
 
         using var scope = app.Services.CreateScope();
-        var timerRun = scope.ServiceProvider.GetRequiredService<HhFunctions.Jobs.BumpResumesJob>().RunAsync("timer", CancellationToken.None);
+        var timerRun = scope.ServiceProvider.GetRequiredService<HhFunctions.Bumping.BumpResumesJob>().RunAsync("timer", CancellationToken.None);
         for (var i = 0; i < 200 && app.Hh.SuccessfulRefreshes == 0; i++)
         {
             await Task.Delay(10);

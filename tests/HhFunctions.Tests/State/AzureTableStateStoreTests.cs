@@ -2,7 +2,7 @@ using Azure.Data.Tables;
 using HhFunctions.Configuration;
 using HhFunctions.State;
 using HhFunctions.Tests.Infrastructure;
-using HhFunctions.Tests.Jobs;
+using HhFunctions.Tests.Bumping;
 using Microsoft.Extensions.Options;
 
 namespace HhFunctions.Tests.State;

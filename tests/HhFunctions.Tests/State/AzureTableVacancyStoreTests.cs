@@ -1,8 +1,9 @@
 using HhFunctions.Configuration;
 using HhFunctions.State;
 using HhFunctions.Tests.Infrastructure;
-using HhFunctions.Tests.Jobs;
+using HhFunctions.Tests.Bumping;
 using Microsoft.Extensions.Options;
+using HhFunctions.Vacancies;
 
 namespace HhFunctions.Tests.State;
 

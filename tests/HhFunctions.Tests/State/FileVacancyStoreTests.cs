@@ -1,6 +1,7 @@
 using HhFunctions.Configuration;
 using HhFunctions.State;
 using Microsoft.Extensions.Options;
+using HhFunctions.Vacancies;
 
 namespace HhFunctions.Tests.State;
 

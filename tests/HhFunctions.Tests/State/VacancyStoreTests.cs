@@ -1,5 +1,6 @@
 using HhFunctions.State;
 using HhFunctions.Testing;
+using HhFunctions.Vacancies;
 
 namespace HhFunctions.Tests.State;
 

@@ -2,6 +2,7 @@ using HhFunctions.Web;
 using HhFunctions.State;
 using HhFunctions.Telegram;
 using HhFunctions.Testing;
+using HhFunctions.StatusPage;
 
 namespace HhFunctions.Tests.Telegram;
 

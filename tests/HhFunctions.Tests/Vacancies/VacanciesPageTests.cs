@@ -4,6 +4,7 @@ using System.Text.Json;
 using HhFunctions.State;
 using HhFunctions.Testing;
 using HhFunctions.Tests.Infrastructure;
+using HhFunctions.Vacancies;
 
 namespace HhFunctions.Tests.Vacancies;
 

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text;
 using HhFunctions.State;
 using HhFunctions.Vacancies;
+using HhFunctions.Pages;
 
-namespace HhFunctions.Pages;
+namespace HhFunctions.Vacancies;
 
 /// <summary>What the Vacancies page shows: which months, and the filters (all optional).</summary>
 public sealed record VacancyFilter(string? Source, decimal? MinSalary, string? Text, int Months)

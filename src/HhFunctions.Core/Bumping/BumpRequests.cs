@@ -5,7 +5,7 @@ using HhFunctions.Telegram;
 using HhFunctions.Web;
 using Microsoft.Extensions.Logging;
 
-namespace HhFunctions.Jobs;
+namespace HhFunctions.Bumping;
 
 /// <summary>
 /// An on-demand bump, as it travels through the queue. It carries no secret: only who asked and when.

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using HhFunctions.Standalone;
 using HhFunctions.State;
 using HhFunctions.Telegram;
@@ -8,8 +8,10 @@ using HhFunctions.Tests.Infrastructure;
 using HhFunctions.Web;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
+using HhFunctions.Configuration;
+using HhFunctions.StatusPage;
 
-namespace HhFunctions.Tests.Jobs;
+namespace HhFunctions.Tests.Bumping;
 
 /// <summary>
 /// The due-time queue (docs/schedule.md): after a run each resume gets a message visible at next_publish_at + 2 s;

@@ -7,10 +7,11 @@ using HhFunctions.State;
 using HhFunctions.Telegram;
 using Microsoft.Extensions.Options;
 
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using Microsoft.AspNetCore.Http;
+using HhFunctions.Web;
 
-namespace HhFunctions.Web;
+namespace HhFunctions.StatusPage;
 
 public sealed record StatusModel(
     DateTimeOffset GeneratedAt,

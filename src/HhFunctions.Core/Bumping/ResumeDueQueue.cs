@@ -2,7 +2,7 @@ using System.Text.Json;
 using Azure.Storage.Queues;
 using HhFunctions.Web;
 
-namespace HhFunctions.Jobs;
+namespace HhFunctions.Bumping;
 
 /// <summary>
 /// "Resume <see cref="ResumeId"/> may be raised from <see cref="DueAt"/>": one due-time queue message. It carries

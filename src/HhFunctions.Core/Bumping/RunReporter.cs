@@ -7,7 +7,7 @@ using HhFunctions.Telegram;
 using HhFunctions.Tokens;
 using Microsoft.Extensions.Options;
 
-namespace HhFunctions.Jobs;
+namespace HhFunctions.Bumping;
 
 /// <summary>Turns a run into a Telegram message and decides, by Telegram__Notify, whether to send it.</summary>
 public sealed class RunReporter(ITelegramNotifier telegram, SetupLinks links, OwnerNotices notices, IOptions<TelegramOptions> options)

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace HhFunctions.Jobs;
+namespace HhFunctions.Bumping;
 
 public sealed class BumpOptions
 {

@@ -2,8 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using HhFunctions.Configuration;
 using Microsoft.Extensions.Options;
+using HhFunctions.State;
 
-namespace HhFunctions.State;
+namespace HhFunctions.Vacancies;
 
 /// <summary>
 /// Embedded vacancy store (standalone mode): one JSON file per month of first sight under

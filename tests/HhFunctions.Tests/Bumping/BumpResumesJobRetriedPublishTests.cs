@@ -4,7 +4,7 @@ using HhFunctions.Testing;
 using HhFunctions.Tests.Infrastructure;
 using HhFunctions.Tests.Reliability;
 
-namespace HhFunctions.Tests.Jobs;
+namespace HhFunctions.Tests.Bumping;
 
 /// <summary>A publish whose answer was lost and was retried must still be reported as what it was.</summary>
 public sealed class BumpResumesJobRetriedPublishTests

@@ -1,7 +1,8 @@
 using HhFunctions.Pages;
 using HhFunctions.Vacancies;
+using HhFunctions.Web;
 
-namespace HhFunctions.Web;
+namespace HhFunctions.Vacancies;
 
 /// <summary>The Vacancies page and its exports (function key in Azure).</summary>
 public sealed class VacanciesEndpoints(VacanciesPage page, VacancyExport export)

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using HhFunctions.State;
+using HhFunctions.Pages;
 
-namespace HhFunctions.Pages;
+namespace HhFunctions.Vacancies;
 
 /// <summary>Inline SVG charts of stored vacancies; plain markup, every label escaped, no script.</summary>
 public static class VacancyCharts

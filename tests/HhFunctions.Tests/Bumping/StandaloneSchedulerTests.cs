@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using HhFunctions.Standalone;
 using HhFunctions.State;
 using HhFunctions.Tests.Infrastructure;
@@ -9,8 +9,9 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
 using Moq;
+using HhFunctions.Configuration;
 
-namespace HhFunctions.Tests.Jobs;
+namespace HhFunctions.Tests.Bumping;
 
 /// <summary>
 /// The standalone scheduler inside the real host, on fake time. Each run's first act is taking the run lock, so

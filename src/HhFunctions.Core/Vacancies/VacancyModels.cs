@@ -1,6 +1,7 @@
 using System.Globalization;
+using HhFunctions.State;
 
-namespace HhFunctions.State;
+namespace HhFunctions.Vacancies;
 
 /// <summary>
 /// A vacancy as the watch keeps it for the user's own analytics: what hh.ru said the last time it was seen,

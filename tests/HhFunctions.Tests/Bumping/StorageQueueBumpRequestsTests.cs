@@ -1,9 +1,9 @@
 using Azure.Storage.Queues;
 using HhFunctions.Functions;
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using Microsoft.Extensions.Configuration;
 
-namespace HhFunctions.Tests.Jobs;
+namespace HhFunctions.Tests.Bumping;
 
 /// <summary>
 /// The Functions host's on-demand queue against real Queue storage (Azurite's Queue service, started by

@@ -1,6 +1,6 @@
 using Cronos;
 
-namespace HhFunctions.Jobs;
+namespace HhFunctions.Configuration;
 
 /// <summary>
 /// The six-field NCRONTAB expressions (seconds first) of the app's schedules: Bump__Schedule, Search__Schedule,

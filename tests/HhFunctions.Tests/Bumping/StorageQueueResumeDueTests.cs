@@ -1,9 +1,9 @@
 using Azure.Storage.Queues;
 using HhFunctions.Functions;
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using Microsoft.Extensions.Configuration;
 
-namespace HhFunctions.Tests.Jobs;
+namespace HhFunctions.Tests.Bumping;
 
 /// <summary>The Functions host's due-time queue against real Queue storage (Azurite, started by tests/run.sh).</summary>
 public sealed class StorageQueueResumeDueTests

@@ -5,7 +5,7 @@ using HhFunctions.Tokens;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace HhFunctions.Jobs;
+namespace HhFunctions.Bumping;
 
 /// <summary>
 /// Raises every eligible resume once. hh.ru decides when a resume may be raised (next_publish_at,

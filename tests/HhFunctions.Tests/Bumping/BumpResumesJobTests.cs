@@ -1,7 +1,7 @@
 using HhFunctions.Tests.Infrastructure;
 using System.Collections.Concurrent;
 using System.Net;
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using HhFunctions.State;
 using HhFunctions.Testing;
 using HhFunctions.Tokens;
@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
 
-namespace HhFunctions.Tests.Jobs;
+namespace HhFunctions.Tests.Bumping;
 
 /// <summary>The real job inside the app, against the stateful fake hh.ru, with fake time and the file state store.</summary>
 public sealed class BumpResumesJobTests

@@ -8,8 +8,9 @@ using Telegram.Bot;
 using Telegram.Bot.Types;
 
 using Microsoft.AspNetCore.Http;
+using HhFunctions.Web;
 
-namespace HhFunctions.Web;
+namespace HhFunctions.Telegram;
 
 /// <summary>
 /// POST /api/telegram/webhook (anonymous: Telegram calls it; setWebhook's secret_token authenticates it).

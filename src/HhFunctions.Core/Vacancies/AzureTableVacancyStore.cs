@@ -8,8 +8,9 @@ using HhFunctions.Configuration;
 using Microsoft.Extensions.Options;
 
 using static HhFunctions.State.TableEntities;
+using HhFunctions.State;
 
-namespace HhFunctions.State;
+namespace HhFunctions.Vacancies;
 
 /// <summary>
 /// Vacancies in Azure Table storage. Table "Vacancies": partition = UTC month of first sight ("2026-03"), row =

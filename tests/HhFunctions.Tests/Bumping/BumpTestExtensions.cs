@@ -1,13 +1,13 @@
 using Azure.Data.Tables;
 using HhFunctions.HeadHunter;
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using HhFunctions.State;
 using HhFunctions.Testing;
 using HhFunctions.Tests.Infrastructure;
 using HhFunctions.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace HhFunctions.Tests.Jobs;
+namespace HhFunctions.Tests.Bumping;
 
 /// <summary>Arrange/act helpers for tests that run the real <see cref="BumpResumesJob"/> inside <see cref="AppFactory"/>.</summary>
 internal static class BumpTestExtensions

@@ -4,8 +4,9 @@ using CsvHelper;
 using HhFunctions.Applying;
 using HhFunctions.Pages;
 using Microsoft.Extensions.Options;
+using HhFunctions.Web;
 
-namespace HhFunctions.Web;
+namespace HhFunctions.Applying;
 
 /// <summary>
 /// GET /api/applications (function key in Azure): the funnel as plain HTML with inline SVG; JSON with

@@ -1,9 +1,9 @@
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using HhFunctions.State;
 using HhFunctions.Telegram;
 using HhFunctions.Tokens;
 
-namespace HhFunctions.Tests.Jobs;
+namespace HhFunctions.Tests.Bumping;
 
 public sealed class RunReporterOnDemandTests
 {

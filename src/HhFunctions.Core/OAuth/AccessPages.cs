@@ -1,12 +1,13 @@
 using System.Globalization;
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using HhFunctions.OAuth;
 using HhFunctions.State;
 using HhFunctions.Tokens;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
+using HhFunctions.Pages;
 
-namespace HhFunctions.Pages;
+namespace HhFunctions.OAuth;
 
 /// <summary>An answer to a status-page form: the HTML page, and the same as status/title/message for JSON callers.</summary>
 public sealed record AccessFormAnswer(int Status, string Title, string Message, string Html);

@@ -3,8 +3,9 @@ using HhFunctions.OAuth;
 using HhFunctions.Pages;
 using HhFunctions.State;
 using Microsoft.AspNetCore.Http;
+using HhFunctions.Web;
 
-namespace HhFunctions.Web;
+namespace HhFunctions.OAuth;
 
 /// <summary>The OAuth set-up endpoints: OAuthStart, OAuthLink and OAuthCallback.</summary>
 public sealed class OAuthEndpoints(OAuthFlow flow, PublicUrls urls)

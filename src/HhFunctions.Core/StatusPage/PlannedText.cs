@@ -1,7 +1,7 @@
 using System.Globalization;
 using HhFunctions.State;
 
-namespace HhFunctions.Web;
+namespace HhFunctions.StatusPage;
 
 /// <summary>"08:01:07 UTC, due-time queue" / "12:01 UTC, scheduled run": a resume's next planned raise and what makes it.</summary>
 public static class PlannedText

@@ -2,8 +2,9 @@ using Cronos;
 using HhFunctions.State;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using HhFunctions.Configuration;
 
-namespace HhFunctions.Jobs;
+namespace HhFunctions.Bumping;
 
 /// <summary>
 /// Decides, after every run and every queue raise, what raises each resume next: a due-time queue message at

@@ -4,7 +4,7 @@ using HhFunctions.State;
 using HhFunctions.Tokens;
 using Microsoft.Extensions.Logging;
 
-namespace HhFunctions.Jobs;
+namespace HhFunctions.Bumping;
 
 /// <summary>
 /// A due-time queue message (<see cref="ResumeDueMessage"/>): raises that one resume, under the same run lock as

@@ -1,5 +1,5 @@
 using System.Net;
-using HhFunctions.Jobs;
+using HhFunctions.Bumping;
 using HhFunctions.State;
 using HhFunctions.Telegram;
 using HhFunctions.Testing;
@@ -7,7 +7,7 @@ using HhFunctions.Tests.Infrastructure;
 using HhFunctions.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace HhFunctions.Tests.Jobs;
+namespace HhFunctions.Tests.Bumping;
 
 public sealed class RunReporterTests
 {
