@@ -16,21 +16,6 @@ namespace HhFunctions.Configuration;
 [OptionsValidator]
 internal sealed partial class DataOptionsAttributes : IValidateOptions<DataOptions>;
 
-[OptionsValidator]
-internal sealed partial class HhOptionsAttributes : IValidateOptions<HhOptions>;
-
-[OptionsValidator]
-internal sealed partial class TelegramOptionsAttributes : IValidateOptions<TelegramOptions>;
-
-[OptionsValidator]
-internal sealed partial class BumpOptionsAttributes : IValidateOptions<BumpOptions>;
-
-[OptionsValidator]
-internal sealed partial class SearchOptionsAttributes : IValidateOptions<SearchOptions>;
-
-[OptionsValidator]
-internal sealed partial class ApplyOptionsAttributes : IValidateOptions<ApplyOptions>;
-
 internal static class AttributeValidation
 {
     /// <summary>Checks <typeparamref name="TOptions"/>' attributes with the generated <typeparamref name="TValidator"/> (in place of ValidateDataAnnotations).</summary>

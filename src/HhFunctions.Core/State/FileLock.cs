@@ -1,3 +1,6 @@
+using HhFunctions.Configuration;
+using Microsoft.Extensions.Options;
+
 namespace HhFunctions.State;
 
 /// <summary>
@@ -42,6 +45,12 @@ public sealed class FileLock : IDisposable
 /// <summary>Standalone <see cref="IDistributedLock"/>: one lock file per name under {Data__Path}/locks.</summary>
 public sealed class FileDistributedLock(string folder, TimeProvider time) : IDistributedLock
 {
+    /// <summary>Locks under {Data__Path}/locks.</summary>
+    public FileDistributedLock(IOptions<DataOptions> options, TimeProvider time)
+        : this(Path.Combine(Path.GetFullPath(options?.Value.Path ?? throw new ArgumentNullException(nameof(options))), "locks"), time)
+    {
+    }
+
     public async Task<ILease?> TryAcquireAsync(string name, TimeSpan leaseTime, TimeSpan wait, CancellationToken ct)
     {
         var fileLock = await FileLock.TryAcquireAsync(Path.Combine(folder, name + ".lock"), wait, time, ct);

@@ -46,6 +46,9 @@ public sealed partial class SearchStartupReport(IOptions<SearchOptions> options,
 }
 
 /// <summary>Search__Schedule must be a six-field NCRONTAB expression, like Bump__Schedule.</summary>
+[OptionsValidator]
+internal sealed partial class SearchOptionsAttributes : IValidateOptions<SearchOptions>;
+
 public sealed class SearchOptionsValidator : IValidateOptions<SearchOptions>
 {
     public ValidateOptionsResult Validate(string? name, SearchOptions options)

@@ -2,6 +2,7 @@ using HhFunctions.State;
 using HhFunctions.Testing;
 using HhFunctions.Tests.Infrastructure;
 using HhFunctions.Vacancies;
+using HhFunctions.HeadHunter;
 
 namespace HhFunctions.Tests.Vacancies;
 

@@ -1,4 +1,4 @@
-namespace HhFunctions.Vacancies;
+namespace HhFunctions.HeadHunter;
 
 /// <summary>
 /// Spaces hh.ru calls made in loops at least <see cref="MinimumSpacing"/> apart, across every caller in the

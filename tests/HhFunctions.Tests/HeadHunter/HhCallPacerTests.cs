@@ -1,7 +1,8 @@
 using HhFunctions.Testing;
 using HhFunctions.Vacancies;
+using HhFunctions.HeadHunter;
 
-namespace HhFunctions.Tests.Vacancies;
+namespace HhFunctions.Tests.HeadHunter;
 
 public sealed class HhCallPacerTests
 {

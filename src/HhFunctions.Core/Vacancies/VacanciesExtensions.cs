@@ -1,3 +1,4 @@
+using HhFunctions.Composition;
 using HhFunctions.Configuration;
 using HhFunctions.Pages;
 using HhFunctions.State;
@@ -7,17 +8,16 @@ using Microsoft.Extensions.Options;
 
 namespace HhFunctions.Vacancies;
 
-public static class VacancyWatchExtensions
+public static class VacanciesExtensions
 {
     /// <summary>The vacancy watch: options, store, job, digest, page and exports (the schedule is the host's: WatchVacancies in Azure, VacancyWatchScheduler standalone).</summary>
-    public static IHostApplicationBuilder AddVacancyWatch(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddVacancies(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.SectionName).ValidateAttributes<SearchOptions, SearchOptionsAttributes>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<SearchOptions>, SearchOptionsValidator>();
         services.AddHostedService<SearchStartupReport>();
-        services.TryAddSingleton<HhCallPacer>();
         services.TryAddSingleton<IVacancyMessenger, TelegramVacancyMessenger>();
         services.AddTransient<VacancyWatchJob>();
         services.AddTransient<VacancyWatchStatus>();
@@ -25,15 +25,7 @@ public static class VacancyWatchExtensions
         services.AddTransient<VacanciesPage>();
         services.AddTransient<VacanciesEndpoints>();
 
-        var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
-        if (storage.UsesAzure)
-        {
-            services.TryAddSingleton<IVacancyStore, AzureTableVacancyStore>();
-        }
-        else
-        {
-            services.TryAddSingleton<IVacancyStore, FileVacancyStore>();
-        }
+        builder.AddStore<IVacancyStore, AzureTableVacancyStore, FileVacancyStore>();
 
         return builder;
     }

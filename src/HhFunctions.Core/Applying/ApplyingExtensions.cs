@@ -1,0 +1,42 @@
+using HhFunctions.Composition;
+using Azure.Data.Tables;
+using Cronos;
+using HhFunctions.Configuration;
+using HhFunctions.HeadHunter;
+using HhFunctions.Telegram;
+using HhFunctions.Web;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace HhFunctions.Applying;
+
+/// <summary>Registers applying and tracking (docs/applying.md) on either host.</summary>
+public static class ApplyingExtensions
+{
+    public static IHostApplicationBuilder AddApplying(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<ApplyOptions>().BindConfiguration(ApplyOptions.SectionName).ValidateAttributes<ApplyOptions, ApplyOptionsAttributes>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApplyOptions>, ApplyOptionsValidator>();
+
+        builder.AddStore<IApplicationStore, TableApplicationStore, FileApplicationStore>();
+
+        // POST /negotiations is not idempotent: no retry pipeline, no redirects followed (303 = apply elsewhere).
+        services.AddHttpClient<HhApplyClient>((sp, client) =>
+                HhTokenClient.ConfigureHttpClient(client, sp.GetRequiredService<IOptions<HhOptions>>().Value))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .RemoveAllLoggers();
+
+        // The optional letter generator's endpoint: no request logging (the Authorization header carries the key).
+        services.AddHttpClient(CoverLetters.LlmHttpClient).RemoveAllLoggers();
+
+        services.AddTransient<CoverLetters>();
+        services.AddTransient<IApplyPrompts, ApplyPrompts>();
+        services.AddTransient<ApplyService>();
+        services.AddTransient<ApplyCommands>();
+        services.AddTransient<ApplicationTracker>();
+        services.AddTransient<ApplicationsEndpoint>();
+        return builder;
+    }
+}

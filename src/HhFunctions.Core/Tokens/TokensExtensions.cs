@@ -1,0 +1,38 @@
+using HhFunctions.Configuration;
+using HhFunctions.State;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace HhFunctions.Tokens;
+
+public static class TokensExtensions
+{
+    /// <summary>
+    /// Where the hh.ru token pair lives (Key Vault when KeyVault__Uri is set, an encrypted file under Data__Path
+    /// otherwise), the rescue copy, and the token manager that refreshes it under the cross-instance lock.
+    /// </summary>
+    public static IHostApplicationBuilder AddTokens(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var dataPath = StateExtensions.DataFolder(builder.Configuration);
+        if (builder.Configuration["KeyVault:Uri"] is { Length: > 0 })
+        {
+            services.TryAddSingleton<ITokenVault, KeyVaultTokenVault>();
+        }
+        else
+        {
+            services.TryAddSingleton<ITokenVault>(sp => new FileTokenVault(sp.GetRequiredService<IDataProtectionProvider>, Path.Combine(dataPath, "secrets", "hh-token.bin")));
+        }
+
+        var rescuePath = Path.Combine(dataPath, "rescue", "hh-token.bin");
+        services.TryAddSingleton(sp => new RescueTokenStore(
+            new FileTokenVault(sp.GetRequiredService<IDataProtectionProvider>, rescuePath),
+            rescuePath,
+            sp.GetRequiredService<ILogger<RescueTokenStore>>()));
+        services.TryAddSingleton<UnsavedTokenHolder>();
+        services.AddTransient<TokenManager>();
+        services.AddTransient<TokenImport>();
+        return builder;
+    }
+}
