@@ -1,12 +1,12 @@
 using HhFunctions.Bumping;
-using HhFunctions.Web;
+using HhFunctions.Queues;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
 namespace HhFunctions.Functions;
 
 /// <summary>The bump runs: on the schedule, and on demand from the queue. The logic is in <see cref="BumpResumesJob"/>.</summary>
-public sealed partial class BumpResumesFunction(BumpResumesJob job, BumpRequestHandler onDemand, ILogger<BumpResumesFunction> logger)
+public sealed partial class BumpResumesFunction(BumpResumesJob job, IQueueHandler<BumpRequest> onDemand, IQueueHandler<ResumeDueMessage> due, ILogger<BumpResumesFunction> logger)
 {
     /// <summary>Timer trigger on the app setting Bump__Schedule (default "0 1 */4 * * *").</summary>
     [Function("BumpResumes")]
@@ -19,13 +19,13 @@ public sealed partial class BumpResumesFunction(BumpResumesJob job, BumpRequestH
 
     /// <summary>An on-demand run (/bump, the status page's "Raise now"), one queue message each.</summary>
     [Function("BumpOnDemand")]
-    public async Task OnDemand([QueueTrigger(QueueNames.BumpRequests, Connection = FunctionsHost.StorageConnection)] string message, CancellationToken ct) =>
-        await onDemand.HandleAsync(BumpRequest.Parse(message), ct);
+    public async Task OnDemand([QueueTrigger(BumpRequest.Queue, Connection = FunctionsHost.StorageConnection)] string message, CancellationToken ct) =>
+        await onDemand.HandleAsync(message, ct);
 
     /// <summary>One resume's due-time message: raises it when hh.ru allows (docs/schedule.md).</summary>
     [Function("ResumeDue")]
-    public async Task Due([QueueTrigger(QueueNames.ResumeDue, Connection = FunctionsHost.StorageConnection)] string message, CancellationToken ct) =>
-        await job.RaiseDueAsync(ResumeDueMessage.Parse(message), ct);
+    public async Task Due([QueueTrigger(ResumeDueMessage.Queue, Connection = FunctionsHost.StorageConnection)] string message, CancellationToken ct) =>
+        await due.HandleAsync(message, ct);
 
     private static partial class Log
     {

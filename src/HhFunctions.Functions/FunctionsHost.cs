@@ -1,7 +1,7 @@
 using Azure.Identity;
 using Azure.Storage.Queues;
 using HhFunctions.Configuration;
-using HhFunctions.Bumping;
+using HhFunctions.Queues;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
@@ -23,12 +23,7 @@ public static class FunctionsHost
         builder.AddHhFunctions(AppHost.Functions);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
-        var queues = QueueService(builder.Configuration);
-        builder.Services.AddSingleton<IBumpRequests>(new StorageQueueBumpRequests(queues));
-        if (builder.Configuration.GetSection(BumpOptions.SectionName).Get<BumpOptions>()?.DueQueue ?? true)
-        {
-            builder.Services.AddSingleton<IResumeDueMessages>(new StorageQueueResumeDue(queues));
-        }
+        builder.Services.AddStorageQueues(QueueService(builder.Configuration));
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using HhFunctions.Bumping;
+using HhFunctions.Queues;
 using HhFunctions.Telegram;
 using HhFunctions.Vacancies;
 using HhFunctions.Web;
@@ -44,18 +45,9 @@ public static class StandaloneHost
         }
 
         builder.Services.AddHostedService<StartupWarmUp>();
-        builder.Services.AddSingleton<InProcessBumpRequests>();
-        builder.Services.AddSingleton<IBumpRequests>(sp => sp.GetRequiredService<InProcessBumpRequests>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<InProcessBumpRequests>());
+        builder.Services.AddInProcessQueues();
 
         var bump = builder.Configuration.GetSection(BumpOptions.SectionName).Get<BumpOptions>() ?? new BumpOptions();
-        if (bump.DueQueue)
-        {
-            builder.Services.AddSingleton<InProcessResumeDueMessages>();
-            builder.Services.AddSingleton<IResumeDueMessages>(sp => sp.GetRequiredService<InProcessResumeDueMessages>());
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<InProcessResumeDueMessages>());
-        }
-
         if (bump.StandaloneScheduler)
         {
             builder.Services.AddHostedService<StandaloneScheduler>();

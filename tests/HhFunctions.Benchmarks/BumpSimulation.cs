@@ -1,3 +1,4 @@
+using HhFunctions.Queues;
 using System.Net.Http.Headers;
 using HhFunctions.HeadHunter;
 using HhFunctions.Bumping;
@@ -194,6 +195,7 @@ internal static class BumpSimulation
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<IHttpMessageHandlerBuilderFilter>(new FakeNetworkFilter(network));
         builder.AddHhFunctions(AppHost.Standalone);
+        builder.Services.AddInProcessQueues(); // as the standalone host does (never started here: sent messages stay in memory)
         services?.Invoke(builder.Services);
         return builder.Build();
     }

@@ -1,3 +1,4 @@
+using HhFunctions.Queues;
 using System.Diagnostics;
 using System.Globalization;
 using HhFunctions.Pages;
@@ -189,6 +190,7 @@ internal static class VacancyBenchmark
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<IHttpMessageHandlerBuilderFilter>(new FakeNetworkFilter(network));
         builder.AddHhFunctions(AppHost.Standalone);
+        builder.Services.AddInProcessQueues(); // as the standalone host does (never started here: sent messages stay in memory)
         return builder.Build();
     }
 

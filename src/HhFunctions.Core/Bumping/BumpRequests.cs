@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Azure.Storage.Queues;
 using HhFunctions.State;
 using HhFunctions.Telegram;
+using HhFunctions.Queues;
 using HhFunctions.Web;
 using Microsoft.Extensions.Logging;
 
@@ -10,8 +10,13 @@ namespace HhFunctions.Bumping;
 /// <summary>
 /// An on-demand bump, as it travels through the queue. It carries no secret: only who asked and when.
 /// </summary>
-public sealed record BumpRequest(string Trigger, DateTimeOffset RequestedAt)
+public sealed record BumpRequest(string Trigger, DateTimeOffset RequestedAt) : IQueueMessage<BumpRequest>
 {
+    /// <summary>The queue of on-demand runs, read by the BumpOnDemand function (Azure) or in process (standalone).</summary>
+    public const string Queue = "hh-bump-requests";
+
+    public static string QueueName => Queue;
+
     public string ToJson() => JsonSerializer.Serialize(this, HttpEndpoints.JsonOptions);
 
     /// <summary>Reads a queue message; a message that is not a bump request is refused with a clear reason.</summary>
@@ -36,41 +41,18 @@ public sealed record BumpRequest(string Trigger, DateTimeOffset RequestedAt)
     }
 }
 
-/// <summary>Where on-demand runs are asked for. Azure: a Storage queue read by a [QueueTrigger] function; standalone: in-process.</summary>
-public interface IBumpRequests
-{
-    Task EnqueueAsync(BumpRequest request, CancellationToken ct);
-}
-
-/// <summary>An Azure Storage queue (the Functions host's AzureWebJobsStorage account): the BumpOnDemand function reads it.</summary>
-public sealed class StorageQueueBumpRequests(QueueServiceClient service, string queueName = QueueNames.BumpRequests) : IBumpRequests
-{
-    private readonly QueueClient _queue = service.GetQueueClient(queueName);
-    private bool _created;
-
-    public async Task EnqueueAsync(BumpRequest request, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        if (!_created)
-        {
-            await _queue.CreateIfNotExistsAsync(cancellationToken: ct);
-            _created = true;
-        }
-
-        await _queue.SendMessageAsync(request.ToJson(), ct);
-    }
-}
-
 /// <summary>
 /// Runs one on-demand bump (a queue message), whichever host delivered it, and answers a /bump in Telegram.
 /// </summary>
-public sealed partial class BumpRequestHandler(BumpResumesJob job, ITelegramNotifier telegram, TimeProvider time, ILogger<BumpRequestHandler> logger)
+public sealed partial class BumpRequestHandler(BumpResumesJob job, ITelegramNotifier telegram, TimeProvider time, ILogger<BumpRequestHandler> logger) : IQueueHandler<BumpRequest>
 {
     /// <summary>The trigger recorded for a run started with the status page's "Raise now" button.</summary>
     public const string StatusPageTrigger = "status page";
 
     /// <summary>A request older than this is stale (the queue was down, the app stopped): the schedule has run since.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromHours(1);
+
+    Task IQueueHandler<BumpRequest>.HandleAsync(BumpRequest message, CancellationToken ct) => HandleAsync(message, ct);
 
     public async Task<RunRecord?> HandleAsync(BumpRequest request, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using HhFunctions.Configuration;
+using HhFunctions.Queues;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -15,9 +16,11 @@ public static class BumpingExtensions
         services.AddSingleton<IValidateOptions<BumpOptions>, BumpOptionsValidator>();
         services.AddTransient<RunReporter>();
         services.AddTransient<BumpResumesJob>();
-        services.TryAddSingleton<IResumeDueMessages, NoResumeDueMessages>(); // each host adds its queue (Bump__DueQueue)
         services.AddTransient<ResumeDuePlanner>();
         services.AddTransient<BumpRequestHandler>();
+        services.AddQueue<BumpRequest, BumpRequestHandler>();
+        services.AddQueue<ResumeDueMessage, ResumeDueQueueHandler>();
+        services.TryAddSingleton<IResumeDueMessages, ResumeDueMessages>();
         return builder;
     }
 }

@@ -3,6 +3,7 @@ using HhFunctions.State;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using HhFunctions.Configuration;
+using HhFunctions.Queues;
 
 namespace HhFunctions.Bumping;
 
@@ -103,7 +104,7 @@ public sealed partial class ResumeDuePlanner(IResumeDueMessages queue, IOptions<
     {
         try
         {
-            await queue.SendAsync(message, ResumeDueQueues.Clamp(delay), ct);
+            await queue.SendAsync(message, QueueLimits.Clamp(delay), ct);
             return true;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

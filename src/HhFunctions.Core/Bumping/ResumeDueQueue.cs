@@ -1,6 +1,7 @@
 using System.Text.Json;
-using Azure.Storage.Queues;
+using HhFunctions.Queues;
 using HhFunctions.Web;
+using Microsoft.Extensions.Options;
 
 namespace HhFunctions.Bumping;
 
@@ -8,8 +9,16 @@ namespace HhFunctions.Bumping;
 /// "Resume <see cref="ResumeId"/> may be raised from <see cref="DueAt"/>": one due-time queue message. It carries
 /// no secret. <see cref="Attempt"/> counts how often it was put back because a run held the lock.
 /// </summary>
-public sealed record ResumeDueMessage(string ResumeId, DateTimeOffset DueAt, int Attempt = 0)
+public sealed record ResumeDueMessage(string ResumeId, DateTimeOffset DueAt, int Attempt = 0) : IQueueMessage<ResumeDueMessage>
 {
+    /// <summary>One message per resume, visible when hh.ru allows its next raise (docs/schedule.md); read by the ResumeDue function or in process.</summary>
+    public const string Queue = "hh-resume-due";
+
+    public static string QueueName => Queue;
+
+    /// <summary>A message nobody read a day after its time is stale: the schedule has raised the resume since.</summary>
+    public static TimeSpan TimeToLive => TimeSpan.FromDays(1);
+
     public string ToJson() => JsonSerializer.Serialize(this, HttpEndpoints.JsonOptions);
 
     /// <summary>Reads a queue message; anything else is refused with a clear reason.</summary>
@@ -35,55 +44,31 @@ public sealed record ResumeDueMessage(string ResumeId, DateTimeOffset DueAt, int
 }
 
 /// <summary>
-/// Where due-time messages go. Azure: the Storage queue <see cref="QueueNames.ResumeDue"/> with a visibility
-/// delay, read by the ResumeDue function; standalone: an in-process queue with TimeProvider delays.
+/// Where due-time messages go: the queue of <see cref="ResumeDueMessage"/>s when Bump__DueQueue is on (the
+/// default); with it off, <see cref="Enabled"/> is false and the schedule alone raises.
 /// </summary>
 public interface IResumeDueMessages
 {
-    /// <summary>False when no queue is configured (Bump__DueQueue=false): the schedule alone raises.</summary>
+    /// <summary>False when the due-time queue is switched off (Bump__DueQueue=false): the schedule alone raises.</summary>
     bool Enabled { get; }
 
-    /// <summary>Sends <paramref name="message"/>, visible after <paramref name="delay"/> (capped at <see cref="ResumeDueQueues.MaxDelay"/>).</summary>
+    /// <summary>Sends <paramref name="message"/>, visible after <paramref name="delay"/> (capped at <see cref="QueueLimits.MaxDelay"/>).</summary>
     Task SendAsync(ResumeDueMessage message, TimeSpan delay, CancellationToken ct);
 }
 
-public static class ResumeDueQueues
+/// <summary>The due-time queue as Bump__DueQueue says: the host's queue, or off.</summary>
+public sealed class ResumeDueMessages(IQueue<ResumeDueMessage> queue, IOptions<BumpOptions> options) : IResumeDueMessages
 {
-    /// <summary>The Storage service accepts a visibility timeout up to 7 days; a little less leaves room for clock differences.</summary>
-    public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
-
-    public static TimeSpan Clamp(TimeSpan delay) =>
-        delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxDelay ? MaxDelay : delay;
-}
-
-/// <summary>No queue: every resume is left to the schedule.</summary>
-public sealed class NoResumeDueMessages : IResumeDueMessages
-{
-    public bool Enabled => false;
+    public bool Enabled => options.Value.DueQueue;
 
     public Task SendAsync(ResumeDueMessage message, TimeSpan delay, CancellationToken ct) =>
-        throw new InvalidOperationException("The due-time queue is switched off (Bump__DueQueue=false).");
+        Enabled
+            ? queue.SendAsync(message, delay, ct)
+            : throw new InvalidOperationException("The due-time queue is switched off (Bump__DueQueue=false).");
 }
 
-/// <summary>The Functions host's due-time queue: an Azure Storage queue message with a visibility delay.</summary>
-public sealed class StorageQueueResumeDue(QueueServiceClient service, string queueName = QueueNames.ResumeDue) : IResumeDueMessages
+/// <summary>Raises the resume a due-time message names (<see cref="BumpResumesJob.RaiseDueAsync"/>).</summary>
+public sealed class ResumeDueQueueHandler(BumpResumesJob job) : IQueueHandler<ResumeDueMessage>
 {
-    private readonly QueueClient _queue = service.GetQueueClient(queueName);
-    private bool _created;
-
-    public bool Enabled => true;
-
-    public async Task SendAsync(ResumeDueMessage message, TimeSpan delay, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        if (!_created)
-        {
-            await _queue.CreateIfNotExistsAsync(cancellationToken: ct);
-            _created = true;
-        }
-
-        // The message outlives the delay by a day at most: a message nobody read by then is stale, and the
-        // schedule has raised the resume since.
-        await _queue.SendMessageAsync(message.ToJson(), visibilityTimeout: ResumeDueQueues.Clamp(delay), timeToLive: ResumeDueQueues.Clamp(delay) + TimeSpan.FromDays(1), cancellationToken: ct);
-    }
+    public Task HandleAsync(ResumeDueMessage message, CancellationToken ct) => job.RaiseDueAsync(message, ct);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HhFunctions.Queues;
 using HhFunctions.Bumping;
 using HhFunctions.OAuth;
 using HhFunctions.State;
@@ -17,7 +18,7 @@ public sealed record AccessFormAnswer(int Status, string Title, string Message, 
 /// All are POST forms to the status page's own address (so the function key travels with them) carrying a
 /// single-use antiforgery value minted with the page; a cross-site POST is refused. Nothing posted is echoed.
 /// </summary>
-public sealed class AccessPages(IStateStore state, AccountConnector connector, IBumpRequests bumps, TimeProvider time)
+public sealed class AccessPages(IStateStore state, AccountConnector connector, IQueue<BumpRequest> bumps, TimeProvider time)
 {
     /// <summary>How long a rendered form can be sent.</summary>
     public static readonly TimeSpan FormLifetime = TimeSpan.FromHours(1);
@@ -95,7 +96,7 @@ public sealed class AccessPages(IStateStore state, AccountConnector connector, I
         switch (Field(form, FormField))
         {
             case "bump":
-                await bumps.EnqueueAsync(new BumpRequest(BumpRequestHandler.StatusPageTrigger, time.GetUtcNow()), ct);
+                await bumps.SendAsync(new BumpRequest(BumpRequestHandler.StatusPageTrigger, time.GetUtcNow()), ct);
                 return new AccessFormAnswer(202, "Raise queued", "The run starts in a moment and raises every resume hh.ru allows now; reload the status page to see its result.", HtmlPage.Render("Raise queued", """
                     <h1>Raise queued</h1>
                     <p id="message">The run starts in a moment and raises every resume hh.ru allows now.</p>

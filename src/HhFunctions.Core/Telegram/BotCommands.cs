@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using HhFunctions.Queues;
 using HhFunctions.Web;
 using HhFunctions.HeadHunter;
 using HhFunctions.Bumping;
@@ -309,7 +310,7 @@ public sealed partial class BotCommands(
             return "⏳ A run is already in progress; its report follows when it finishes. Nothing new was started.";
         }
 
-        await services.GetRequiredService<IBumpRequests>().EnqueueAsync(new BumpRequest(BumpTrigger, time.GetUtcNow()), ct);
+        await services.GetRequiredService<IQueue<BumpRequest>>().SendAsync(new BumpRequest(BumpTrigger, time.GetUtcNow()), ct);
         return "⏳ <b>/bump</b>: raising now. The result follows when the run finishes (it may wait a few minutes for hh.ru).";
     }
 

@@ -20,13 +20,3 @@ public static class Routes
     public const string ApplicationsCsv = "applications.csv";
     public const string ApplicationsJson = "applications.json";
 }
-
-/// <summary>Names of the queues the app uses (Azure Storage queues in Azure, in-process queues standalone).</summary>
-public static class QueueNames
-{
-    /// <summary>On-demand bump runs (the bot's /bump, the status page's "Raise now").</summary>
-    public const string BumpRequests = "hh-bump-requests";
-
-    /// <summary>One message per resume, visible when hh.ru allows its next raise (see docs/schedule.md).</summary>
-    public const string ResumeDue = "hh-resume-due";
-}

@@ -1,3 +1,4 @@
+using HhFunctions.Queues;
 using System.Collections.Concurrent;
 using HhFunctions.Bumping;
 using HhFunctions.Standalone;
@@ -27,7 +28,7 @@ public sealed class ResumeDueTests
         await using var app = BumpTestExtensions.CreateApp(DueQueueOn);
         await app.ConnectAsync();
         app.Hh.AddResume("r1", "Developer");
-        var queue = app.Services.GetRequiredService<InProcessResumeDueMessages>();
+        var queue = app.Services.GetRequiredService<InProcessQueue<ResumeDueMessage>>();
 
         var run = await app.RunAsync("timer");
         var raisedAt = run.Result("r1").RaisedAt!.Value;

@@ -1,3 +1,4 @@
+using HhFunctions.Queues;
 using Azure.Storage.Queues;
 using HhFunctions.Functions;
 using HhFunctions.Bumping;
@@ -22,11 +23,11 @@ public sealed class StorageQueueBumpRequestsTests
     {
         var name = "t" + Guid.NewGuid().ToString("N")[..20];
         var service = Service();
-        var sender = new StorageQueueBumpRequests(service, name);
+        var sender = new StorageQueue<BumpRequest>(service, name);
         var requested = new DateTimeOffset(2026, 11, 29, 8, 1, 0, TimeSpan.Zero);
 
-        await sender.EnqueueAsync(new BumpRequest(RunReporter.OnDemandTrigger, requested), CancellationToken.None);
-        await sender.EnqueueAsync(new BumpRequest(BumpRequestHandler.StatusPageTrigger, requested.AddMinutes(1)), CancellationToken.None);
+        await sender.SendAsync(new BumpRequest(RunReporter.OnDemandTrigger, requested), CancellationToken.None);
+        await sender.SendAsync(new BumpRequest(BumpRequestHandler.StatusPageTrigger, requested.AddMinutes(1)), CancellationToken.None);
 
         var queue = service.GetQueueClient(name);
         var messages = (await queue.ReceiveMessagesAsync(10)).Value;
@@ -42,7 +43,7 @@ public sealed class StorageQueueBumpRequestsTests
     {
         var name = "t" + Guid.NewGuid().ToString("N")[..20];
         var service = Service();
-        await new StorageQueueBumpRequests(service, name).EnqueueAsync(new BumpRequest("telegram /bump", DateTimeOffset.UnixEpoch), CancellationToken.None);
+        await new StorageQueue<BumpRequest>(service, name).SendAsync(new BumpRequest("telegram /bump", DateTimeOffset.UnixEpoch), CancellationToken.None);
 
         var raw = new QueueClient(ConnectionString, name); // no decoding: the text as stored
         var message = Assert.Single((await raw.ReceiveMessagesAsync(1)).Value);

@@ -1,3 +1,4 @@
+using HhFunctions.Queues;
 using Azure.Storage.Queues;
 using HhFunctions.Functions;
 using HhFunctions.Bumping;
@@ -19,7 +20,7 @@ public sealed class StorageQueueResumeDueTests
     {
         var name = "t" + Guid.NewGuid().ToString("N")[..20];
         var service = Service();
-        var sender = new StorageQueueResumeDue(service, name);
+        var sender = new StorageQueue<ResumeDueMessage>(service, name);
         var message = new ResumeDueMessage("r1", new DateTimeOffset(2026, 3, 2, 8, 1, 7, TimeSpan.Zero));
 
         await sender.SendAsync(message, TimeSpan.FromSeconds(2), CancellationToken.None);
@@ -39,12 +40,12 @@ public sealed class StorageQueueResumeDueTests
         var name = "t" + Guid.NewGuid().ToString("N")[..20];
         var service = Service();
 
-        await new StorageQueueResumeDue(service, name).SendAsync(new ResumeDueMessage("r1", DateTimeOffset.UnixEpoch.AddYears(60)), TimeSpan.FromDays(30), CancellationToken.None);
+        await new StorageQueue<ResumeDueMessage>(service, name).SendAsync(new ResumeDueMessage("r1", DateTimeOffset.UnixEpoch.AddYears(60)), TimeSpan.FromDays(30), CancellationToken.None);
 
         var props = (await service.GetQueueClient(name).GetPropertiesAsync()).Value;
         Assert.Equal(1, props.ApproximateMessagesCount);
-        Assert.Equal(ResumeDueQueues.MaxDelay, ResumeDueQueues.Clamp(TimeSpan.FromDays(30)));
-        Assert.Equal(TimeSpan.Zero, ResumeDueQueues.Clamp(TimeSpan.FromSeconds(-5)));
+        Assert.Equal(QueueLimits.MaxDelay, QueueLimits.Clamp(TimeSpan.FromDays(30)));
+        Assert.Equal(TimeSpan.Zero, QueueLimits.Clamp(TimeSpan.FromSeconds(-5)));
         await service.GetQueueClient(name).DeleteAsync();
     }
 }

@@ -1,9 +1,11 @@
+using HhFunctions.Queues;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using HhFunctions.Tests.Infrastructure;
 using HhFunctions.Web;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using HhFunctions.Bumping;
 
 namespace HhFunctions.Tests.Functions;
 
@@ -20,8 +22,8 @@ public sealed partial class FunctionsMetadataTests
     private static readonly Dictionary<string, Expected> Promised = new()
     {
         ["BumpResumes"] = new("timerTrigger", null, [], null, "%Bump__Schedule%", null),
-        ["BumpOnDemand"] = new("queueTrigger", null, [], null, null, QueueNames.BumpRequests),
-        ["ResumeDue"] = new("queueTrigger", null, [], null, null, QueueNames.ResumeDue),
+        ["BumpOnDemand"] = new("queueTrigger", null, [], null, null, BumpRequest.Queue),
+        ["ResumeDue"] = new("queueTrigger", null, [], null, null, ResumeDueMessage.Queue),
         ["OAuthStart"] = new("httpTrigger", "oauth/start", ["get"], "Function", null, null),
         ["OAuthLink"] = new("httpTrigger", "oauth/link", ["get"], "Anonymous", null, null),
         ["OAuthCallback"] = new("httpTrigger", "oauth/callback", ["get"], "Anonymous", null, null),

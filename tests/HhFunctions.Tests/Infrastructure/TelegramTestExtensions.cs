@@ -1,3 +1,4 @@
+using HhFunctions.Queues;
 using System.Text;
 using HhFunctions.Standalone;
 using HhFunctions.Web;
@@ -5,6 +6,7 @@ using HhFunctions.Telegram;
 using HhFunctions.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
+using HhFunctions.Bumping;
 
 namespace HhFunctions.Tests.Infrastructure;
 
@@ -43,7 +45,7 @@ public static class TelegramTestExtensions
     public static Task BotIdleAsync(this AppFactory app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        return app.Services.GetRequiredService<InProcessBumpRequests>().WhenIdleAsync();
+        return app.Services.GetRequiredService<InProcessQueue<BumpRequest>>().WhenIdleAsync();
     }
 
     public static IReadOnlyList<FakeLogRecord> LogsWithId(this AppFactory app, int eventId)
