@@ -83,36 +83,18 @@ public static class StandaloneHost
         logging.AddFilter("Polly", LogLevel.Warning);
     }
 
+    /// <summary>Every feature's endpoints on one "/api" group, and "/" sent to the status page.</summary>
     public static IEndpointRouteBuilder MapStandaloneRoutes(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        Map<OAuthEndpoints>(app, "OAuthStart", Routes.OAuthStart, ["GET"], (e, r, ct) => e.StartAsync(r, ct));
-        Map<OAuthEndpoints>(app, "OAuthLink", Routes.OAuthLink, ["GET"], (e, r, ct) => e.LinkAsync(r, ct));
-        Map<OAuthEndpoints>(app, "OAuthCallback", Routes.OAuthCallback, ["GET"], (e, r, ct) => e.CallbackAsync(r, ct));
-        Map<StatusEndpoint>(app, "Status", Routes.Status, ["GET"], (e, r, ct) => e.GetAsync(r, ct));
-        Map<StatusEndpoint>(app, "StatusPost", Routes.Status, ["POST"], (e, r, ct) => e.PostAsync(r, ct));
-        Map<VacanciesEndpoints>(app, "Vacancies", Routes.Vacancies, ["GET"], (e, r, ct) => e.PageAsync(r, ct));
-        Map<VacanciesEndpoints>(app, "VacanciesCsv", Routes.VacanciesCsv, ["GET"], (e, r, ct) => e.CsvAsync(r, ct));
-        Map<VacanciesEndpoints>(app, "VacanciesJson", Routes.VacanciesJson, ["GET"], (e, r, ct) => e.JsonAsync(r, ct));
-        Map<TelegramWebhookEndpoint>(app, "TelegramWebhook", Routes.TelegramWebhook, ["POST"], (e, r, ct) => e.PostAsync(r, ct));
-        Map<ApplicationsEndpoint>(app, "Applications", Routes.Applications, ["GET"], (e, r, ct) => e.GetAsync(r, ct));
-        Map<ApplicationsEndpoint>(app, "ApplicationsCsv", Routes.ApplicationsCsv, ["GET"], (e, r, ct) => e.ExportAsync(r, ct));
-        Map<ApplicationsEndpoint>(app, "ApplicationsJson", Routes.ApplicationsJson, ["GET"], (e, r, ct) => e.ExportAsync(r, ct));
-        app.MapGet("/", Redirect("/" + Routes.Prefix + "/" + Routes.Status));
+        var api = app.MapGroup("/" + Routes.Prefix);
+        api.MapOAuthEndpoints();
+        api.MapStatusPageEndpoints();
+        api.MapTelegramEndpoints();
+        api.MapVacanciesEndpoints();
+        api.MapApplyingEndpoints();
+        app.MapGet("/", Redirect("/" + Routes.Prefix + "/" + StatusRoutes.Status));
         return app;
-    }
-
-    // Plain RequestDelegates, not minimal-API handlers: the latter are compiled from expression trees and bring
-    // ASP.NET's form-binding setup on the first request: a large part of the start-up gap to a bare app (tests/startup-bench.sh).
-    private static void Map<T>(IEndpointRouteBuilder app, string name, string route, string[] methods, Func<T, HttpRequest, CancellationToken, Task<IResult>> handle)
-        where T : notnull =>
-        app.MapMethods("/" + Routes.Prefix + "/" + route, methods, context => RespondAsync(context, name, handle)).WithName(name);
-
-    private static async Task RespondAsync<T>(HttpContext context, string name, Func<T, HttpRequest, CancellationToken, Task<IResult>> handle)
-        where T : notnull
-    {
-        var result = await HttpEndpoints.RunAsync(context.Request, name, (r, ct) => handle(r.HttpContext.RequestServices.GetRequiredService<T>(), r, ct));
-        await result.ExecuteAsync(context);
     }
 
     private static RequestDelegate Redirect(string location) => context =>

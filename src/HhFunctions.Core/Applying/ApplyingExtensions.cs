@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Routing;
 using HhFunctions.Composition;
 using Azure.Data.Tables;
 using Cronos;
@@ -39,4 +40,21 @@ public static class ApplyingExtensions
         services.AddTransient<ApplicationsEndpoint>();
         return builder;
     }
+
+    /// <summary>GET applications, applications.csv and applications.json on the standalone host's "/api" group.</summary>
+    public static IEndpointRouteBuilder MapApplyingEndpoints(this IEndpointRouteBuilder api)
+    {
+        api.MapEndpoint<ApplicationsEndpoint>("Applications", ApplicationRoutes.Page, ["GET"], (e, r, ct) => e.GetAsync(r, ct));
+        api.MapEndpoint<ApplicationsEndpoint>("ApplicationsCsv", ApplicationRoutes.Csv, ["GET"], (e, r, ct) => e.ExportAsync(r, ct));
+        api.MapEndpoint<ApplicationsEndpoint>("ApplicationsJson", ApplicationRoutes.Json, ["GET"], (e, r, ct) => e.ExportAsync(r, ct));
+        return api;
+    }
+}
+
+/// <summary>The applications funnel's routes (without the host's "api/" prefix), read by both hosts.</summary>
+public static class ApplicationRoutes
+{
+    public const string Page = "applications";
+    public const string Csv = "applications.csv";
+    public const string Json = "applications.json";
 }

@@ -1,3 +1,5 @@
+using HhFunctions.Applying;
+using HhFunctions.Vacancies;
 using System.Globalization;
 using System.Text;
 using HhFunctions.HeadHunter;
@@ -123,7 +125,7 @@ public sealed class StatusEndpoint(StatusService status, IServiceProvider servic
         sb.Append(CultureInfo.InvariantCulture, $"""
             <h1>HhFunctions</h1>
             <p class="muted">Keeps your hh.ru resumes at the top of recruiters' searches.</p>
-            <p id="pages"><a href="{PageLink(Routes.Vacancies, functionKey)}">Vacancies</a> · <a href="{PageLink(Routes.Applications, functionKey)}">Applications funnel</a></p>
+            <p id="pages"><a href="{PageLink(VacancyRoutes.Page, functionKey)}">Vacancies</a> · <a href="{PageLink(ApplicationRoutes.Page, functionKey)}">Applications funnel</a></p>
             <div class="card" id="account">
               <p><strong class="{cls}" id="account-status">{HtmlPage.E(headline)}</strong></p>
               <p>Token: <span id="token-state">{HtmlPage.E(m.TokenState)}</span>{(m.TokenState == "valid" && m.TokenValidUntil is { } until ? $" until <span class=\"nowrap\">{Time(until)}</span>" : string.Empty)}</p>

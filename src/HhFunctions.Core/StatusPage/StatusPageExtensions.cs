@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Routing;
+using HhFunctions.Web;
 namespace HhFunctions.StatusPage;
 
 public static class StatusPageExtensions
@@ -10,4 +12,18 @@ public static class StatusPageExtensions
         builder.Services.AddTransient<StatusEndpoint>();
         return builder;
     }
+
+    /// <summary>GET and POST status on the standalone host's "/api" group.</summary>
+    public static IEndpointRouteBuilder MapStatusPageEndpoints(this IEndpointRouteBuilder api)
+    {
+        api.MapEndpoint<StatusEndpoint>("Status", StatusRoutes.Status, ["GET"], (e, r, ct) => e.GetAsync(r, ct));
+        api.MapEndpoint<StatusEndpoint>("StatusPost", StatusRoutes.Status, ["POST"], (e, r, ct) => e.PostAsync(r, ct));
+        return api;
+    }
+}
+
+/// <summary>The status page's route (without the host's "api/" prefix), read by both hosts.</summary>
+public static class StatusRoutes
+{
+    public const string Status = "status";
 }

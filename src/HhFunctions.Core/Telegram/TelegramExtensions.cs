@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Routing;
+using HhFunctions.Web;
 using HhFunctions.Configuration;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
@@ -35,4 +37,17 @@ public static class TelegramExtensions
         services.AddTransient<TelegramWebhookEndpoint>();
         return builder;
     }
+
+    /// <summary>POST telegram/webhook on the standalone host's "/api" group (standalone mostly long-polls instead).</summary>
+    public static IEndpointRouteBuilder MapTelegramEndpoints(this IEndpointRouteBuilder api)
+    {
+        api.MapEndpoint<TelegramWebhookEndpoint>("TelegramWebhook", TelegramRoutes.Webhook, ["POST"], (e, r, ct) => e.PostAsync(r, ct));
+        return api;
+    }
+}
+
+/// <summary>The bot's webhook route (without the host's "api/" prefix), read by both hosts.</summary>
+public static class TelegramRoutes
+{
+    public const string Webhook = "telegram/webhook";
 }

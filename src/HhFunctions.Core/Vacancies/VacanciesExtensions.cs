@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Routing;
 using HhFunctions.Composition;
 using HhFunctions.Configuration;
 using HhFunctions.Pages;
@@ -29,4 +30,21 @@ public static class VacanciesExtensions
 
         return builder;
     }
+
+    /// <summary>GET vacancies, vacancies.csv and vacancies.json on the standalone host's "/api" group.</summary>
+    public static IEndpointRouteBuilder MapVacanciesEndpoints(this IEndpointRouteBuilder api)
+    {
+        api.MapEndpoint<VacanciesEndpoints>("Vacancies", VacancyRoutes.Page, ["GET"], (e, r, ct) => e.PageAsync(r, ct));
+        api.MapEndpoint<VacanciesEndpoints>("VacanciesCsv", VacancyRoutes.Csv, ["GET"], (e, r, ct) => e.CsvAsync(r, ct));
+        api.MapEndpoint<VacanciesEndpoints>("VacanciesJson", VacancyRoutes.Json, ["GET"], (e, r, ct) => e.JsonAsync(r, ct));
+        return api;
+    }
+}
+
+/// <summary>The Vacancies page's routes (without the host's "api/" prefix), read by both hosts.</summary>
+public static class VacancyRoutes
+{
+    public const string Page = "vacancies";
+    public const string Csv = "vacancies.csv";
+    public const string Json = "vacancies.json";
 }

@@ -39,7 +39,7 @@ public static partial class HttpEndpoints
 
         if (request.ContentLength > MaxBodyBytes)
         {
-            return Results.Text($"The request body is larger than {MaxBodyBytes} bytes.", "text/plain; charset=utf-8", Encoding.UTF8, StatusCodes.Status413PayloadTooLarge);
+            return Problem(request, StatusCodes.Status413PayloadTooLarge, "Request too large", $"The request body is larger than {MaxBodyBytes} bytes.");
         }
 
         var ct = request.HttpContext.RequestAborted;
@@ -49,7 +49,7 @@ public static partial class HttpEndpoints
         }
         catch (BodyTooLargeException ex)
         {
-            return Results.Text(ex.Message, "text/plain; charset=utf-8", Encoding.UTF8, StatusCodes.Status413PayloadTooLarge);
+            return Problem(request, StatusCodes.Status413PayloadTooLarge, "Request too large", ex.Message);
         }
         catch (StateStoreException ex)
         {
@@ -71,12 +71,12 @@ public static partial class HttpEndpoints
     /// <summary>A JSON caller (Accept names JSON, not HTML)?</summary>
     public static bool WantsJson(this HttpRequest request) => request.Accepts("application/json") && !request.Accepts("text/html");
 
-    /// <summary>An error as an HTML page for browsers or an RFC 9457 problem+json body for API callers.</summary>
+    /// <summary>An error as an HTML page for browsers or, for API callers, an RFC 9457 problem+json body written by the registered ProblemDetails service.</summary>
     public static IResult Problem(HttpRequest request, int status, string title, string detail)
     {
         ArgumentNullException.ThrowIfNull(request);
         return request.WantsJson()
-            ? Results.Text(JsonSerializer.Serialize(new { type = "about:blank", title, status, detail }, JsonOptions), "application/problem+json; charset=utf-8", Encoding.UTF8, status)
+            ? TypedResults.Problem(detail: detail, statusCode: status, title: title)
             : Html(status, HtmlPage.Message(title, detail));
     }
 

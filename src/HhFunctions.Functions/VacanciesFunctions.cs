@@ -1,8 +1,26 @@
 using HhFunctions.Vacancies;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
 namespace HhFunctions.Functions;
+
+/// <summary>The Vacancies page and its exports: the logic is in <see cref="VacanciesEndpoints"/>.</summary>
+public sealed class VacanciesFunctions(VacanciesEndpoints endpoints)
+{
+    [Function("Vacancies")]
+    public Task<IActionResult> Page([HttpTrigger(AuthorizationLevel.Function, "get", Route = VacancyRoutes.Page)] HttpRequest req) =>
+        FunctionsHost.RunAsync(req, "Vacancies", endpoints.PageAsync);
+
+    [Function("VacanciesCsv")]
+    public Task<IActionResult> Csv([HttpTrigger(AuthorizationLevel.Function, "get", Route = VacancyRoutes.Csv)] HttpRequest req) =>
+        FunctionsHost.RunAsync(req, "VacanciesCsv", endpoints.CsvAsync);
+
+    [Function("VacanciesJson")]
+    public Task<IActionResult> Json([HttpTrigger(AuthorizationLevel.Function, "get", Route = VacancyRoutes.Json)] HttpRequest req) =>
+        FunctionsHost.RunAsync(req, "VacanciesJson", endpoints.JsonAsync);
+}
 
 /// <summary>The vacancy watch on its schedule. The logic is in <see cref="VacancyWatchJob"/>.</summary>
 public sealed partial class WatchVacanciesFunction(VacancyWatchJob job, ILogger<WatchVacanciesFunction> logger)
