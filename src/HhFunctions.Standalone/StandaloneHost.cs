@@ -47,18 +47,7 @@ public static class StandaloneHost
         builder.Services.AddHostedService<StartupWarmUp>();
         builder.Services.AddInProcessQueues();
 
-        var bump = builder.Configuration.GetSection(BumpOptions.SectionName).Get<BumpOptions>() ?? new BumpOptions();
-        if (bump.StandaloneScheduler)
-        {
-            builder.Services.AddHostedService<StandaloneScheduler>();
-            builder.Services.AddHostedService<TrackScheduler>();
-        }
-
-        var search = builder.Configuration.GetSection(SearchOptions.SectionName).Get<SearchOptions>() ?? new SearchOptions();
-        if (search.StandaloneScheduler && search.HasSources)
-        {
-            builder.Services.AddHostedService<VacancyWatchScheduler>();
-        }
+        builder.Services.AddHostedService<StandaloneSchedules>();
 
         // Bot commands arrive by long polling (in Azure, Telegram calls the TelegramWebhook function).
         var telegram = builder.Configuration.GetSection(TelegramOptions.SectionName).Get<TelegramOptions>() ?? new TelegramOptions();

@@ -1,3 +1,5 @@
+using HhFunctions.Bumping;
+using HhFunctions.Scheduling;
 using Microsoft.AspNetCore.Routing;
 using HhFunctions.Composition;
 using Azure.Data.Tables;
@@ -38,6 +40,13 @@ public static class ApplyingExtensions
         services.AddTransient<ApplyCommands>();
         services.AddTransient<ApplicationTracker>();
         services.AddTransient<ApplicationsEndpoint>();
+        // Standalone: tracked on the host's own schedule, with the bump schedule's switch (in Azure, the TrackApplications timer function).
+        if ((builder.Configuration.GetSection(BumpOptions.SectionName).Get<BumpOptions>() ?? new BumpOptions()).StandaloneScheduler)
+        {
+            services.AddStandaloneSchedule<ApplicationTracker, ApplyOptions>("Standalone TrackApplications", firstEventId: 5011, o => o.TrackSchedule, async (tracker, ct) =>
+                (await tracker.TrackAsync(ct)).Summary);
+        }
+
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using HhFunctions.Scheduling;
 using HhFunctions.Configuration;
 using HhFunctions.Queues;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +22,17 @@ public static class BumpingExtensions
         services.AddQueue<BumpRequest, BumpRequestHandler>();
         services.AddQueue<ResumeDueMessage, ResumeDueQueueHandler>();
         services.TryAddSingleton<IResumeDueMessages, ResumeDueMessages>();
+
+        // Standalone: the host runs the schedule itself (in Azure, the BumpResumes timer function does).
+        if ((builder.Configuration.GetSection(BumpOptions.SectionName).Get<BumpOptions>() ?? new BumpOptions()).StandaloneScheduler)
+        {
+            services.AddStandaloneSchedule<BumpResumesJob, BumpOptions>("Standalone scheduler", firstEventId: 5001, o => o.Schedule, async (job, ct) =>
+            {
+                var run = await job.RunAsync("schedule", ct);
+                return $"{run.Status}: {run.Summary}";
+            });
+        }
+
         return builder;
     }
 }

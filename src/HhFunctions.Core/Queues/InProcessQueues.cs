@@ -81,9 +81,9 @@ public sealed partial class InProcessQueues : BackgroundService
                 {
                     if (delivery.Attempt < QueueLimits.MaxDequeueCount)
                     {
-                        Log.WillRetry(_logger, ex, registration.Name, delivery.Attempt, QueueLimits.MaxDequeueCount);
                         done = false;
                         _ = DeliverAsync(lane, delivery with { Attempt = delivery.Attempt + 1 }, QueueLimits.RetryAfter);
+                        Log.WillRetry(_logger, ex, registration.Name, delivery.Attempt, QueueLimits.MaxDequeueCount); // after the retry's timer is set
                     }
                     else
                     {

@@ -1,3 +1,4 @@
+using HhFunctions.Scheduling;
 using Microsoft.AspNetCore.Routing;
 using HhFunctions.Composition;
 using HhFunctions.Configuration;
@@ -11,7 +12,10 @@ namespace HhFunctions.Vacancies;
 
 public static class VacanciesExtensions
 {
-    /// <summary>The vacancy watch: options, store, job, digest, page and exports (the schedule is the host's: WatchVacancies in Azure, VacancyWatchScheduler standalone).</summary>
+    /// <summary>The trigger recorded for the standalone host's scheduled watch runs.</summary>
+    public const string ScheduleTrigger = "schedule";
+
+    /// <summary>The vacancy watch: options, store, job, digest, page and exports (the schedule: the WatchVacancies timer function in Azure, the standalone host's schedules otherwise).</summary>
     public static IHostApplicationBuilder AddVacancies(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -27,6 +31,16 @@ public static class VacanciesExtensions
         services.AddTransient<VacanciesEndpoints>();
 
         builder.AddStore<IVacancyStore, AzureTableVacancyStore, FileVacancyStore>();
+
+        var search = builder.Configuration.GetSection(SearchOptions.SectionName).Get<SearchOptions>() ?? new SearchOptions();
+        if (search.StandaloneScheduler && search.HasSources)
+        {
+            services.AddStandaloneSchedule<VacancyWatchJob, SearchOptions>("Vacancy watch scheduler", firstEventId: 8201, o => o.Schedule, async (job, ct) =>
+            {
+                var run = await job.RunAsync(ScheduleTrigger, ct);
+                return $"{run.Status}: {run.Summary}";
+            });
+        }
 
         return builder;
     }

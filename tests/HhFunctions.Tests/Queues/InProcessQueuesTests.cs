@@ -46,9 +46,9 @@ public sealed class InProcessQueuesTests
         await using var kit = await Kit.StartAsync(failuresBeforeSuccess: 2);
 
         await kit.Queue.SendAsync(new Ping("flaky"), CancellationToken.None);
-        await WaitForAsync(() => kit.Attempts == 1);
+        await WaitForAsync(() => kit.Retries == 1);
         kit.Time.Advance(QueueLimits.RetryAfter);
-        await WaitForAsync(() => kit.Attempts == 2);
+        await WaitForAsync(() => kit.Retries == 2);
         Assert.Equal(1, kit.Queue.Pending); // still owed
         kit.Time.Advance(QueueLimits.RetryAfter);
         await kit.Queue.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(10));
@@ -67,7 +67,7 @@ public sealed class InProcessQueuesTests
         for (var attempt = 1; attempt < QueueLimits.MaxDequeueCount; attempt++)
         {
             var seen = attempt;
-            await WaitForAsync(() => kit.Attempts == seen);
+            await WaitForAsync(() => kit.Retries == seen);
             kit.Time.Advance(QueueLimits.RetryAfter);
         }
 
@@ -88,7 +88,7 @@ public sealed class InProcessQueuesTests
         for (var attempt = 1; attempt < QueueLimits.MaxDequeueCount; attempt++)
         {
             var seen = attempt;
-            await WaitForAsync(() => kit.Logs.GetSnapshot().Count(r => r.Id.Id == 7001) == seen);
+            await WaitForAsync(() => kit.Retries == seen);
             kit.Time.Advance(QueueLimits.RetryAfter);
         }
 
@@ -171,6 +171,9 @@ public sealed class InProcessQueuesTests
         public IReadOnlyList<string> Handled => [.. HandledQueue];
 
         public int Attempts => Volatile.Read(ref AttemptCount);
+
+        /// <summary>Retries planned so far (logged once the retry's timer is set, so advancing the clock then cannot miss it).</summary>
+        public int Retries => Logs.GetSnapshot().Count(r => r.Id.Id == 7001);
 
         public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
 
