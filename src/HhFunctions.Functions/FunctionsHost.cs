@@ -54,8 +54,12 @@ public static class FunctionsHost
     }
 
     /// <summary>Runs a shared HTTP endpoint (HhFunctions.Core.Web) as this function's IActionResult.</summary>
-    public static async Task<IActionResult> RunAsync(HttpRequest request, string function, Func<HttpRequest, CancellationToken, Task<IResult>> handler) =>
-        new ResultAction(await Web.HttpEndpoints.RunAsync(request, function, handler));
+    public static async Task<IActionResult> RunAsync(HttpRequest request, string function, Func<HttpRequest, CancellationToken, Task<IResult>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var logger = request.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Web.HttpEndpoints).FullName!);
+        return new ResultAction(await Web.HttpEndpoints.RunAsync(request, function, handler, logger));
+    }
 
     /// <summary>An ASP.NET Core IResult, answered as the IActionResult the worker's HTTP integration expects.</summary>
     private sealed class ResultAction(IResult result) : IActionResult

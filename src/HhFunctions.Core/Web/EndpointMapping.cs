@@ -27,7 +27,9 @@ public static class EndpointMapping
     private static async Task RespondAsync<TEndpoint>(HttpContext context, string name, Func<TEndpoint, HttpRequest, CancellationToken, Task<IResult>> handle)
         where TEndpoint : notnull
     {
-        var result = await HttpEndpoints.RunAsync(context.Request, name, (r, ct) => handle(r.HttpContext.RequestServices.GetRequiredService<TEndpoint>(), r, ct));
+        var services = context.RequestServices;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HttpEndpoints).FullName!);
+        var result = await HttpEndpoints.RunAsync(context.Request, name, (r, ct) => handle(services.GetRequiredService<TEndpoint>(), r, ct), logger);
         await result.ExecuteAsync(context);
     }
 }

@@ -27,7 +27,7 @@ public static partial class HttpEndpoints
     };
 
     /// <summary>Runs one endpoint's handler with the shared checks around it.</summary>
-    public static async Task<IResult> RunAsync(HttpRequest request, string function, Func<HttpRequest, CancellationToken, Task<IResult>> handler)
+    public static async Task<IResult> RunAsync(HttpRequest request, string function, Func<HttpRequest, CancellationToken, Task<IResult>> handler, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(handler);
@@ -53,7 +53,7 @@ public static partial class HttpEndpoints
         }
         catch (StateStoreException ex)
         {
-            Log.StateUnavailable(Logger(request), function, ex.Message);
+            Log.StateUnavailable(logger, function, ex.Message);
             return Problem(request, 503, "State storage unavailable", ex.Message + " Nothing was changed; try again in a minute.");
         }
         catch (OAuthConfigurationException ex)
@@ -136,9 +136,6 @@ public static partial class HttpEndpoints
         var repeated = request.Query.FirstOrDefault(q => q.Value.Count > 1).Key;
         return repeated is null ? null : Problem(request, 400, "Repeated parameter", $"The parameter '{repeated}' is given more than once.");
     }
-
-    private static ILogger Logger(HttpRequest request) =>
-        request.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HttpEndpoints).FullName!);
 
     private sealed class RedirectResult(Uri location) : IResult
     {
