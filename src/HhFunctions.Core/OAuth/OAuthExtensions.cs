@@ -1,4 +1,5 @@
 using HhFunctions.Pages;
+using HhFunctions.Telegram;
 
 namespace HhFunctions.OAuth;
 
@@ -10,6 +11,7 @@ public static class OAuthExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddTransient<SetupLinks>();
+        services.AddSingleton<IOwnerAlerts, OwnerAlerts>(); // token trouble, with a reconnect link
         services.AddTransient<OAuthFlow>();
         services.AddTransient<ApplicantAccess>();
         services.AddTransient<AccountConnector>();

@@ -28,7 +28,6 @@ public static class TelegramExtensions
                 o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(30);
             });
         services.AddSingleton<ITelegramNotifier, TelegramNotifier>();
-        services.AddSingleton<IOwnerAlerts, OwnerAlerts>();
         services.AddSingleton<BotCommands>();
         services.AddTransient<AccessCommands>();
         services.AddTransient<OwnerNotices>();
