@@ -1,4 +1,5 @@
 using HhFunctions.Configuration;
+using HhFunctions.Telegram;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,12 @@ public static class BumpingExtensions
         services.TryAddSingleton<IResumeDueMessages, NoResumeDueMessages>(); // each host adds its queue (Bump__DueQueue)
         services.AddTransient<ResumeDuePlanner>();
         services.AddTransient<BumpRequestHandler>();
+
+        // The bot's /bump, /pause and /resume (in /help's order).
+        services.AddTransient<BumpCommands>();
+        services.AddBotCommand<BumpCommands>("bump", string.Empty, "raise the resumes now (within hh.ru's limits)", (c, _, ct) => c.BumpAsync(ct));
+        services.AddBotCommand<BumpCommands>("pause", string.Empty, "stop raising and vacancy watching until /resume", async (c, _, ct) => await c.SetPausedAsync(paused: true, ct));
+        services.AddBotCommand<BumpCommands>("resume", string.Empty, "raise and watch again on schedule", async (c, _, ct) => await c.SetPausedAsync(paused: false, ct));
         return builder;
     }
 }

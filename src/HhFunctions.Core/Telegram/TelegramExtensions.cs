@@ -6,7 +6,7 @@ namespace HhFunctions.Telegram;
 
 public static class TelegramExtensions
 {
-    /// <summary>The bot: its client, the notifier every feature reports through, the command dispatcher and its webhook.</summary>
+    /// <summary>The bot: its client, the notifier every feature reports through, the command dispatcher (the features register its commands: BotCommandRegistry) and its webhook.</summary>
     public static IHostApplicationBuilder AddTelegram(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -29,7 +29,6 @@ public static class TelegramExtensions
             });
         services.AddSingleton<ITelegramNotifier, TelegramNotifier>();
         services.AddSingleton<BotCommands>();
-        services.AddTransient<AccessCommands>();
         services.AddTransient<OwnerNotices>();
         services.AddTransient<TelegramWebhookEndpoint>();
         return builder;

@@ -1,11 +1,10 @@
-using System.Net;
-using HhFunctions.Applying;
+using HhFunctions.Composition;
+using HhFunctions.Telegram;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
-using Telegram.Bot.Types;
 
-namespace HhFunctions.Telegram;
+namespace HhFunctions.Applying;
 
 /// <summary>
 /// The bot's side of applying: <c>/apply &lt;vacancy id or hh.ru address&gt;</c>, the inline buttons
@@ -15,7 +14,7 @@ public sealed partial class ApplyCommands(
     ApplyService apply,
     IApplicationStore store,
     IApplyPrompts prompts,
-    IServiceProvider services,
+    Deferred<ITelegramBotClient> bot,
     IOptions<TelegramOptions> options,
     ILogger<ApplyCommands> logger)
 {
@@ -42,16 +41,19 @@ public sealed partial class ApplyCommands(
         return ApplyPrompts.ResultLine(result);
     }
 
-    /// <summary>A tap on an inline button. Always answered (answerCallbackQuery), whatever it was.</summary>
-    public async Task HandleCallbackAsync(CallbackQuery query, CancellationToken ct)
+    /// <summary>
+    /// A tap on one of applying's buttons, answered (answerCallbackQuery) at once; false when the callback data is not
+    /// one of <see cref="ApplyPrompts"/>'s (the bot then answers "Unknown button.").
+    /// </summary>
+    public async Task<bool> HandleCallbackAsync(BotButton tap, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        var parsed = ApplyPrompts.ParseCallback(query.Data);
-        await AnswerAsync(query.Id, parsed is null ? "Unknown button." : "Working on it…", ct);
-        if (parsed is not { } button)
+        ArgumentNullException.ThrowIfNull(tap);
+        if (ApplyPrompts.ParseCallback(tap.Data) is not { } button)
         {
-            return;
+            return false;
         }
+
+        await AnswerAsync(tap.CallbackQueryId, "Working on it…", ct);
 
         Log.Button(logger, button.Action, button.VacancyId);
         string reply;
@@ -80,6 +82,7 @@ public sealed partial class ApplyCommands(
         }
 
         await prompts.TellAsync(reply, ct);
+        return true;
     }
 
     /// <summary>A plain text message: the new letter when the owner tapped "Edit"; null when none was asked for.</summary>
@@ -106,10 +109,9 @@ public sealed partial class ApplyCommands(
     {
         try
         {
-            var bot = (ITelegramBotClient)services.GetService(typeof(ITelegramBotClient))!;
             if (options.Value.IsConfigured)
             {
-                await bot.AnswerCallbackQuery(callbackQueryId, text, cancellationToken: ct);
+                await bot.Value.AnswerCallbackQuery(callbackQueryId, text, cancellationToken: ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
