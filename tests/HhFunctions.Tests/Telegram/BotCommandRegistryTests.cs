@@ -148,6 +148,23 @@ public sealed class BotCommandRegistryTests
         Assert.Contains("\"echo\" is registered twice", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Sources_TelegramUsesNoFeature_AndBumpingNoBotCommands()
+    {
+        var core = Path.Combine(HhFunctions.Tests.Functions.FunctionsMetadataTests.RepoRoot(), "src", "HhFunctions.Core");
+        var features = new System.Text.RegularExpressions.Regex(@"\bHhFunctions\.(Bumping|Vacancies|Applying|OAuth|StatusPage)\b");
+
+        foreach (var file in Directory.GetFiles(Path.Combine(core, "Telegram"), "*.cs"))
+        {
+            Assert.False(features.IsMatch(File.ReadAllText(file)), $"{Path.GetFileName(file)} in Telegram/ refers to a feature folder.");
+        }
+
+        foreach (var file in Directory.GetFiles(Path.Combine(core, "Bumping"), "*.cs"))
+        {
+            Assert.DoesNotContain("BotCommands", File.ReadAllText(file), StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>What the throwaway handler was given (a singleton: each call gets a fresh handler in a fresh scope).</summary>
     private sealed class EchoLog
     {
