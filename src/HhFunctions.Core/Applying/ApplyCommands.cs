@@ -20,8 +20,11 @@ public sealed partial class ApplyCommands(
 {
     public const string Usage = "Send <code>/apply</code> followed by a vacancy id or its hh.ru address, e.g. <code>/apply https://hh.ru/vacancy/123456</code>.";
 
-    /// <summary>/apply: applies now (the checks, the letter, one POST) and answers with the outcome.</summary>
-    public async Task<string> ApplyAsync(string text, CancellationToken ct)
+    /// <summary>
+    /// /apply: the checks and the letter, shown with Send / Edit / Skip (auto mode: applied at once); answers with the
+    /// outcome, or nothing more when the letter is shown.
+    /// </summary>
+    public async Task<string?> ApplyAsync(string text, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(text);
         var trimmed = text.Trim();
@@ -37,8 +40,7 @@ public sealed partial class ApplyCommands(
             return $"⛔ That is not a vacancy id or an hh.ru vacancy address.\n{Usage}";
         }
 
-        var result = await apply.ApplyAsync(vacancyId, ApplyService.TelegramSource, letterOverride: null, ct);
-        return ApplyPrompts.ResultLine(result);
+        return Reply(await apply.ApplyOrAskAsync(vacancyId, ct));
     }
 
     /// <summary>
@@ -56,10 +58,12 @@ public sealed partial class ApplyCommands(
         await AnswerAsync(tap.CallbackQueryId, "Working on it…", ct);
 
         Log.Button(logger, button.Action, button.VacancyId);
-        string reply;
+        string? reply;
         switch (button.Action)
         {
             case ApplyPrompts.ApplyAction:
+                reply = Reply(await apply.ApplyOrAskAsync(button.VacancyId, ct));
+                break;
             case ApplyPrompts.SendAction:
                 reply = ApplyPrompts.ResultLine(await apply.ApplyAsync(button.VacancyId, ApplyService.TelegramSource, letterOverride: null, ct));
                 break;
@@ -81,9 +85,17 @@ public sealed partial class ApplyCommands(
                 break;
         }
 
-        await prompts.TellAsync(reply, ct);
+        if (reply is not null)
+        {
+            await prompts.TellAsync(reply, ct);
+        }
+
         return true;
     }
+
+    /// <summary>What became of /apply or "Apply": nothing more when the letter is shown with its buttons (that is the answer).</summary>
+    private static string? Reply(ApplyResult result) =>
+        result.Outcome == ApplyOutcome.AwaitingConfirmation ? null : ApplyPrompts.ResultLine(result);
 
     /// <summary>A plain text message: the new letter when the owner tapped "Edit"; null when none was asked for.</summary>
     public async Task<string?> TextAsync(string text, CancellationToken ct)

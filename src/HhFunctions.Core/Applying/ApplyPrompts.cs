@@ -13,7 +13,7 @@ namespace HhFunctions.Applying;
 
 /// <summary>
 /// Applying's Telegram messages and the callback-data format of its inline buttons: <c>apply:&lt;vacancy id&gt;</c>
-/// (the watch digest's "Apply" button), <c>send:</c>, <c>edit:</c> and <c>skip:</c> (confirm mode). Each fits
+/// (the watch digest's "Apply" button), <c>send:</c>, <c>edit:</c> and <c>skip:</c> (under a letter waiting for Send). Each fits
 /// Telegram's 64-byte limit. <see cref="ApplyCommands"/> handles the taps.
 /// </summary>
 public sealed partial class ApplyPrompts(Deferred<ITelegramBotClient> bot, ITelegramNotifier notifier, IOptions<TelegramOptions> options, ILogger<ApplyPrompts> logger) : IApplyPrompts
@@ -23,7 +23,7 @@ public sealed partial class ApplyPrompts(Deferred<ITelegramBotClient> bot, ITele
     public const string EditAction = "edit";
     public const string SkipAction = "skip";
 
-    /// <summary>The watch digest's button under a vacancy: tapping it applies (with the letter the settings make).</summary>
+    /// <summary>The watch digest's button under a vacancy: tapping it shows the letter with Send / Edit / Skip (auto mode: applies).</summary>
     public static InlineKeyboardButton ApplyButton(string vacancyId) => InlineKeyboardButton.WithCallbackData("Apply", CallbackData(ApplyAction, vacancyId));
 
     public static string CallbackData(string action, string vacancyId) => action + ":" + vacancyId;

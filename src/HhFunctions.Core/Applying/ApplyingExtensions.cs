@@ -39,7 +39,7 @@ public static class ApplyingExtensions
         services.AddTransient<ApplicationsEndpoint>();
 
         // The bot's side: /apply, the Apply / Send / Edit / Skip buttons and the reply that becomes the letter after Edit.
-        services.AddBotCommand<ApplyCommands>("apply", "<vacancy id or hh.ru address>", "apply with your cover letter (docs/applying.md)", async (c, m, ct) => await c.ApplyAsync(m.Text, ct));
+        services.AddBotCommand<ApplyCommands>("apply", "<vacancy id or hh.ru address>", "apply with your cover letter (docs/applying.md)", (c, m, ct) => c.ApplyAsync(m.Text, ct));
         foreach (var action in (string[])[ApplyPrompts.ApplyAction, ApplyPrompts.SendAction, ApplyPrompts.EditAction, ApplyPrompts.SkipAction])
         {
             services.AddBotButton<ApplyCommands>(ApplyPrompts.CallbackData(action, string.Empty), (c, button, ct) => c.HandleCallbackAsync(button, ct));
