@@ -46,11 +46,11 @@ public static class HhFunctionsBuilder
             .AddHeadHunter()
             .AddTelegram();
 
-        // Features.
-        builder.AddOAuth()
-            .AddStatusPage()
+        // Features. Their order is the order of the bot's /help (each registers its own commands).
+        builder.AddStatusPage()
             .AddBumping()
             .AddVacancies()
+            .AddOAuth()
             .AddApplying();
         return builder;
     }

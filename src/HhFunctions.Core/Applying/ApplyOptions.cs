@@ -2,16 +2,19 @@ using System.ComponentModel.DataAnnotations;
 
 namespace HhFunctions.Applying;
 
-/// <summary>How new matches from the vacancy watch are applied to (the bot's /apply works in every mode).</summary>
+/// <summary>
+/// How new matches from the vacancy watch, and the owner's own /apply and "Apply" button, are applied to. Only auto
+/// sends without a tap on Send.
+/// </summary>
 public enum ApplyMode
 {
-    /// <summary>Nothing is applied to without an explicit /apply or "Apply" button (the default).</summary>
+    /// <summary>New matches are left alone; /apply and "Apply" show the letter with Send / Edit / Skip (the default).</summary>
     Off,
 
-    /// <summary>New matches from Apply__AutoSources get the letter shown in Telegram with Send / Edit / Skip.</summary>
+    /// <summary>New matches from Apply__AutoSources, /apply and "Apply" get the letter shown in Telegram with Send / Edit / Skip.</summary>
     Confirm,
 
-    /// <summary>New matches from Apply__AutoSources are applied to without asking.</summary>
+    /// <summary>New matches from Apply__AutoSources are applied to without asking; /apply and "Apply" apply at once.</summary>
     Auto,
 }
 

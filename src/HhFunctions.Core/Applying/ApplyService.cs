@@ -32,7 +32,7 @@ public sealed record ApplyResult(ApplyOutcome Outcome, string VacancyId, string 
 /// <summary>
 /// Applies to hh.ru vacancies (contract §B): checks before sending, the letter, POST /negotiations exactly once
 /// unless a lookup proves hh.ru has nothing, and every documented refusal mapped to a recorded outcome.
-/// Host-independent: the bot (/apply, buttons) and the vacancy watch (<see cref="ApplyToNewMatchesAsync"/>) call it.
+/// Host-independent: the bot (/apply and "Apply" through <see cref="ApplyOrAskAsync"/>, "Send") and the vacancy watch (<see cref="ApplyToNewMatchesAsync"/>) call it.
 /// </summary>
 public sealed partial class ApplyService(
     TokenManager tokens,
@@ -117,6 +117,28 @@ public sealed partial class ApplyService(
         return new ApplyResult(ApplyOutcome.AwaitingConfirmation, vacancyId, "awaiting_confirmation", "the letter is waiting for Send / Edit / Skip", record, letter.Problem);
     }
 
+    /// <summary>
+    /// The owner's own way in (/apply, the digest's "Apply" button): auto mode applies at once; confirm and off modes
+    /// show the letter with Send / Edit / Skip, as confirm mode does for new matches, and nothing is sent before Send.
+    /// A vacancy already waiting for Send is shown again as it stands (an edited letter is kept).
+    /// </summary>
+    public async Task<ApplyResult> ApplyOrAskAsync(string vacancyId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(vacancyId);
+        if (options.Value.Mode == ApplyMode.Auto)
+        {
+            return await ApplyAsync(vacancyId, TelegramSource, letterOverride: null, ct);
+        }
+
+        if (await store.GetAsync(vacancyId, ct) is { Status: ApplicationStatus.AwaitingConfirmation } waiting)
+        {
+            await prompts.AskAsync(waiting, null, ct);
+            return new ApplyResult(ApplyOutcome.AwaitingConfirmation, vacancyId, "awaiting_confirmation", "the letter is waiting for Send / Edit / Skip", waiting);
+        }
+
+        return await PrepareAsync(vacancyId, TelegramSource, ct);
+    }
+
     /// <summary>"Edit": the owner's text replaces the waiting letter (within hh.ru's 10,000 characters).</summary>
     public async Task<ApplicationRecord?> ReplaceLetterAsync(string vacancyId, string text, CancellationToken ct)
     {
@@ -138,7 +160,7 @@ public sealed partial class ApplyService(
     }
 
     /// <summary>
-    /// Applies now: /apply, "Send", "Apply", auto mode. A waiting letter (confirm mode) is sent as it stands
+    /// Applies now: "Send", auto mode (its matches, /apply and "Apply"). A waiting letter (confirm mode) is sent as it stands
     /// unless <paramref name="letterOverride"/> is given.
     /// </summary>
     public async Task<ApplyResult> ApplyAsync(string vacancyId, string source, string? letterOverride, CancellationToken ct)

@@ -47,6 +47,15 @@ public static class ApplyingExtensions
                 (await tracker.TrackAsync(ct)).Summary);
         }
 
+
+        // The bot's side: /apply, the Apply / Send / Edit / Skip buttons and the reply that becomes the letter after Edit.
+        services.AddBotCommand<ApplyCommands>("apply", "<vacancy id or hh.ru address>", "apply with your cover letter (docs/applying.md)", (c, m, ct) => c.ApplyAsync(m.Text, ct));
+        foreach (var action in (string[])[ApplyPrompts.ApplyAction, ApplyPrompts.SendAction, ApplyPrompts.EditAction, ApplyPrompts.SkipAction])
+        {
+            services.AddBotButton<ApplyCommands>(ApplyPrompts.CallbackData(action, string.Empty), (c, button, ct) => c.HandleCallbackAsync(button, ct));
+        }
+
+        services.AddBotTextHandler<ApplyCommands>((c, m, ct) => c.TextAsync(m.Text, ct));
         return builder;
     }
 

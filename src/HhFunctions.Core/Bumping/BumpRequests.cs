@@ -88,7 +88,7 @@ public sealed partial class BumpRequestHandler(BumpResumesJob job, ITelegramNoti
 
         if (request.Trigger == RunReporter.OnDemandTrigger)
         {
-            await telegram.SendAsync(BotCommands.BumpText(run), ct);
+            await telegram.SendAsync(BumpCommands.BumpText(run), ct);
         }
 
         return run;

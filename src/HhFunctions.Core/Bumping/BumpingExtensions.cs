@@ -1,6 +1,7 @@
 using HhFunctions.Scheduling;
 using HhFunctions.Configuration;
 using HhFunctions.Queues;
+using HhFunctions.Telegram;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -33,6 +34,12 @@ public static class BumpingExtensions
             });
         }
 
+
+        // The bot's /bump, /pause and /resume (in /help's order).
+        services.AddTransient<BumpCommands>();
+        services.AddBotCommand<BumpCommands>("bump", string.Empty, "raise the resumes now (within hh.ru's limits)", (c, _, ct) => c.BumpAsync(ct));
+        services.AddBotCommand<BumpCommands>("pause", string.Empty, "stop raising and vacancy watching until /resume", async (c, _, ct) => await c.SetPausedAsync(paused: true, ct));
+        services.AddBotCommand<BumpCommands>("resume", string.Empty, "raise and watch again on schedule", async (c, _, ct) => await c.SetPausedAsync(paused: false, ct));
         return builder;
     }
 }

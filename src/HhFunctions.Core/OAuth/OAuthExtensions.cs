@@ -1,17 +1,19 @@
 using Microsoft.AspNetCore.Routing;
 using HhFunctions.Web;
 using HhFunctions.Pages;
+using HhFunctions.Telegram;
 
 namespace HhFunctions.OAuth;
 
 public static class OAuthExtensions
 {
-    /// <summary>The ways in: the browser link, a pasted code, an imported pair (settings, form, bot), and their endpoints.</summary>
+    /// <summary>The ways in: the browser link, a pasted code, an imported pair (settings, form, bot), their endpoints and the bot's /connect, /code and /tokens.</summary>
     public static IHostApplicationBuilder AddOAuth(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddTransient<SetupLinks>();
+        services.AddSingleton<IOwnerAlerts, OwnerAlerts>(); // token trouble, with a reconnect link
         services.AddTransient<OAuthFlow>();
         services.AddTransient<ApplicantAccess>();
         services.AddTransient<AccountConnector>();
@@ -20,6 +22,13 @@ public static class OAuthExtensions
         services.AddTransient<OAuthEndpoints>();
         services.AddSingleton<SettingsImport>();
         services.AddHostedService(sp => sp.GetRequiredService<SettingsImport>());
+
+        // The bot's ways in: /connect, /code and /tokens (in /help's order).
+        services.AddTransient<ConnectCommand>();
+        services.AddTransient<AccessCommands>();
+        services.AddBotCommand<ConnectCommand>("connect", string.Empty, "a one-time link to connect or reconnect hh.ru", async (c, _, ct) => await c.ConnectAsync(ct));
+        services.AddBotCommand<AccessCommands>("code", "<code or address>", "finish connecting with a code hh.ru sent elsewhere", (c, m, ct) => c.CodeAsync(m.Text, m.MessageId, ct));
+        services.AddBotCommand<AccessCommands>("tokens", "<access> <refresh>", "import a token pair you already have", (c, m, ct) => c.TokensAsync(m.Text, m.MessageId, ct));
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using HhFunctions.Composition;
 using HhFunctions.HeadHunter;
 using HhFunctions.State;
 using HhFunctions.Telegram;
@@ -16,7 +17,9 @@ namespace HhFunctions.OAuth;
 /// tokens) so the status page can say the settings may be removed, or why they were refused.
 /// </summary>
 public sealed partial class SettingsImport(
-    IServiceScopeFactory scopes,
+    Deferred<IStateStore> stateStore,
+    Scoped<AccountConnector> connector,
+    Scoped<OwnerNotices> notices,
     IOptions<HhOptions> options,
     ILogger<SettingsImport> logger) : BackgroundService
 {
@@ -28,9 +31,7 @@ public sealed partial class SettingsImport(
             return;
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var services = scope.ServiceProvider;
-        var state = services.GetRequiredService<IStateStore>();
+        var state = stateStore.Value;
         var fingerprint = Fingerprint(o);
         try
         {
@@ -42,7 +43,7 @@ public sealed partial class SettingsImport(
                 return;
             }
 
-            var result = await services.GetRequiredService<AccountConnector>().ImportAsync(o.AccessToken, o.RefreshToken, o.AccessTokenExpiresAt, ImportSource.Settings, stoppingToken);
+            var result = await connector.RunAsync(c => c.ImportAsync(o.AccessToken, o.RefreshToken, o.AccessTokenExpiresAt, ImportSource.Settings, stoppingToken));
             if (result.Succeeded)
             {
                 await state.UpdateAccountAsync(a => a with { SettingsImportFingerprint = fingerprint, SettingsImportProblem = null }, stoppingToken);
@@ -62,10 +63,10 @@ public sealed partial class SettingsImport(
             Log.Refused(logger, result.Error);
             if (result.Error != CallbackError.AlreadyStored)
             {
-                await services.GetRequiredService<OwnerNotices>().TellOnceAsync(
+                await notices.RunAsync(n => n.TellOnceAsync(
                     "settings-import-refused:" + fingerprint,
                     $"⚙️ <b>Token pair in settings not imported</b>\n{WebUtility.HtmlEncode(result.Message)}",
-                    stoppingToken);
+                    stoppingToken));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -8,7 +8,7 @@ namespace HhFunctions.Telegram;
 
 public static class TelegramExtensions
 {
-    /// <summary>The bot: its client, the notifier every feature reports through, the command dispatcher and its webhook.</summary>
+    /// <summary>The bot: its client, the notifier every feature reports through, the command dispatcher (the features register its commands: BotCommandRegistry) and its webhook.</summary>
     public static IHostApplicationBuilder AddTelegram(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -30,9 +30,7 @@ public static class TelegramExtensions
                 o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(30);
             });
         services.AddSingleton<ITelegramNotifier, TelegramNotifier>();
-        services.AddSingleton<IOwnerAlerts, OwnerAlerts>();
         services.AddSingleton<BotCommands>();
-        services.AddTransient<AccessCommands>();
         services.AddTransient<OwnerNotices>();
         services.AddTransient<TelegramWebhookEndpoint>();
         return builder;

@@ -1,3 +1,4 @@
+using HhFunctions.Composition;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
@@ -8,9 +9,9 @@ namespace HhFunctions.Telegram;
 
 /// <summary>
 /// Telegram.Bot behind <see cref="ITelegramNotifier"/>. A Telegram outage or a bad chat id is logged and
-/// swallowed: reports must never fail the bump.
+/// swallowed: reports must never fail the bump. The Telegram client is built on the first send, not with the notifier.
 /// </summary>
-public sealed partial class TelegramNotifier(IServiceProvider services, IOptions<TelegramOptions> options, ILogger<TelegramNotifier> logger) : ITelegramNotifier
+public sealed partial class TelegramNotifier(Deferred<ITelegramBotClient> bot, IOptions<TelegramOptions> options, ILogger<TelegramNotifier> logger) : ITelegramNotifier
 {
     /// <summary>Telegram's limit for one message.</summary>
     public const int MaxLength = 4096;
@@ -27,7 +28,7 @@ public sealed partial class TelegramNotifier(IServiceProvider services, IOptions
 
         var text = html.Length <= MaxLength ? html : html[..(MaxLength - 20)] + "\n…(shortened)";
         return await TelegramFailures.TryAsync(
-            () => ((ITelegramBotClient)services.GetService(typeof(ITelegramBotClient))!).SendMessage(o.ChatId!, text, parseMode: ParseMode.Html, linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true }, cancellationToken: ct),
+            () => bot.Value.SendMessage(o.ChatId!, text, parseMode: ParseMode.Html, linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true }, cancellationToken: ct),
             (code, description) => Log.Rejected(logger, code, description),
             error => Log.Unreachable(logger, error),
             ct);

@@ -4,6 +4,7 @@ using HhFunctions.Composition;
 using HhFunctions.Configuration;
 using HhFunctions.Pages;
 using HhFunctions.State;
+using HhFunctions.Telegram;
 using HhFunctions.Web;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,7 @@ public static class VacanciesExtensions
     /// <summary>The trigger recorded for the standalone host's scheduled watch runs.</summary>
     public const string ScheduleTrigger = "schedule";
 
-    /// <summary>The vacancy watch: options, store, job, digest, page and exports (the schedule: the WatchVacancies timer function in Azure, the standalone host's schedules otherwise).</summary>
+    /// <summary>The vacancy watch: options, store, job, digest, page and exports the bot's /watch and Hide button (the schedule: the WatchVacancies timer function in Azure, the standalone host's schedules otherwise).</summary>
     public static IHostApplicationBuilder AddVacancies(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -29,6 +30,11 @@ public static class VacanciesExtensions
         services.AddTransient<VacancyExport>();
         services.AddTransient<VacanciesPage>();
         services.AddTransient<VacanciesEndpoints>();
+
+        // The bot's /watch and the digest's Hide button.
+        services.AddTransient<WatchCommands>();
+        services.AddBotCommand<WatchCommands>("watch", string.Empty, "vacancy watch: the sources and the last run", async (c, _, ct) => await c.WatchAsync(ct));
+        services.AddBotButton<WatchCommands>(VacancyDigest.HidePrefix, (c, button, ct) => c.HideAsync(button, ct));
 
         builder.AddStore<IVacancyStore, AzureTableVacancyStore, FileVacancyStore>();
 

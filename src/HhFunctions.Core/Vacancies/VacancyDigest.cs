@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using HhFunctions.Applying;
 using HhFunctions.State;
-
-using HhFunctions.Telegram;
 
 namespace HhFunctions.Vacancies;
 

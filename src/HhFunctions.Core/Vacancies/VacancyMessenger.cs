@@ -1,3 +1,4 @@
+using HhFunctions.Composition;
 using HhFunctions.Telegram;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ public interface IVacancyMessenger
     Task AnswerButtonAsync(string callbackQueryId, string text, CancellationToken ct);
 }
 
-public sealed partial class TelegramVacancyMessenger(IServiceProvider services, IOptions<TelegramOptions> options, ILogger<TelegramVacancyMessenger> logger) : IVacancyMessenger
+public sealed partial class TelegramVacancyMessenger(Deferred<ITelegramBotClient> bot, IOptions<TelegramOptions> options, ILogger<TelegramVacancyMessenger> logger) : IVacancyMessenger
 {
     /// <summary>Buttons per keyboard row.</summary>
     public const int ButtonsPerRow = 5;
@@ -47,7 +48,7 @@ public sealed partial class TelegramVacancyMessenger(IServiceProvider services, 
 
     private Task<bool> TryAsync(Func<ITelegramBotClient, Task> call, CancellationToken ct) =>
         TelegramFailures.TryAsync(
-            () => call(services.GetRequiredService<ITelegramBotClient>()),
+            () => call(bot.Value),
             (code, description) => Log.Rejected(logger, code, description),
             error => Log.Unreachable(logger, error),
             ct);

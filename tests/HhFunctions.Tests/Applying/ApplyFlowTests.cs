@@ -81,7 +81,97 @@ public sealed class ApplyFlowTests
         Assert.Equal(0, app.Hh.ApplyPosts);
 
         await app.TapAsync("apply:1001");
+        Assert.Equal(0, app.Hh.ApplyPosts); // off mode: the letter is shown first
+        await app.TapAsync("send:1001");
         Assert.Single(app.Hh.Negotiations);
+    }
+
+    [Fact]
+    public async Task ConfirmMode_ApplyButtonFromTheDigest_ShowsTheLetter_NothingPostedBeforeSend()
+    {
+        using var app = await ApplyTestKit.StartAsync(Confirm);
+        app.Vacancy();
+
+        await app.TapAsync("apply:1001");
+
+        AssertLetterShown(app);
+        Assert.Equal(0, app.Hh.ApplyPosts);
+        Assert.Empty(app.Hh.Negotiations);
+        Assert.Equal(ApplicationStatus.AwaitingConfirmation, (await app.RecordAsync("1001"))!.Status);
+
+        await app.TapAsync("send:1001");
+
+        Assert.Equal(1, app.Hh.ApplyPosts);
+        Assert.Equal("1001", Assert.Single(app.Hh.Negotiations).VacancyId);
+        Assert.Equal(ApplyService.TelegramSource, (await app.RecordAsync("1001"))!.Source);
+        Assert.Contains("applied", app.Last(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("confirm")]
+    [InlineData("off")]
+    public async Task ApplyCommand_ConfirmOrOffMode_ShowsTheLetter_NothingPostedBeforeSend(string mode)
+    {
+        using var app = await ApplyTestKit.StartAsync(new Dictionary<string, string?> { ["Apply:Mode"] = mode, ["Apply:AutoSources"] = "python-remote" });
+        app.Vacancy();
+
+        await app.BotAsync("/apply https://hh.ru/vacancy/1001");
+
+        AssertLetterShown(app);
+        Assert.Single(app.Telegram.Messages); // the letter with its buttons is the answer
+        Assert.Equal(0, app.Hh.ApplyPosts);
+
+        await app.TapAsync("send:1001");
+        await app.TapAsync("send:1001");
+
+        Assert.Equal(1, app.Hh.ApplyPosts);
+        Assert.Equal("Hello, Acme! I want the Backend developer job. I know C#, SQL. Ivan", Assert.Single(app.Hh.Negotiations).Message);
+    }
+
+    [Fact]
+    public async Task ApplyCommand_Twice_ShowsTheWaitingLetterAgain_KeepingTheOwnersEdit()
+    {
+        using var app = await ApplyTestKit.StartAsync(Confirm);
+        app.Vacancy();
+
+        await app.BotAsync("/apply 1001");
+        await app.TapAsync("edit:1001");
+        await app.BotAsync("My own letter for Acme.");
+        await app.BotAsync("/apply 1001");
+
+        Assert.Contains("My own letter for Acme.", app.Telegram.Messages.Last().Text, StringComparison.Ordinal);
+        Assert.Contains("\"send:1001\"", app.Telegram.Messages.Last().ReplyMarkup, StringComparison.Ordinal);
+        Assert.Equal(0, app.Hh.ApplyPosts);
+
+        await app.TapAsync("send:1001");
+
+        Assert.Equal("My own letter for Acme.", Assert.Single(app.Hh.Negotiations).Message);
+    }
+
+    [Fact]
+    public async Task AutoMode_ApplyCommandAndApplyButton_SendAtOnce()
+    {
+        using var app = await ApplyTestKit.StartAsync(new Dictionary<string, string?> { ["Apply:Mode"] = "auto", ["Apply:AutoSources"] = "python-remote" });
+        app.Vacancy();
+        app.Vacancy("2002", "Other");
+
+        await app.BotAsync("/apply 1001");
+        await app.TapAsync("apply:2002");
+
+        Assert.Equal(["1001", "2002"], app.Hh.Negotiations.Select(n => n.VacancyId).Order(StringComparer.Ordinal));
+        Assert.Equal(2, app.Hh.ApplyPosts);
+        Assert.DoesNotContain(app.Telegram.Messages, m => m.ReplyMarkup?.Contains("\"send:", StringComparison.Ordinal) == true);
+    }
+
+    /// <summary>The last message is the letter with Send / Edit / Skip for vacancy 1001, as confirm mode shows a new match.</summary>
+    private static void AssertLetterShown(AppFactory app)
+    {
+        var prompt = app.Telegram.Messages.Last();
+        Assert.Contains("Apply to", prompt.Text, StringComparison.Ordinal);
+        Assert.Contains("Hello, Acme! I want the Backend developer job. I know C#, SQL. Ivan", prompt.Text, StringComparison.Ordinal);
+        Assert.Contains("\"send:1001\"", prompt.ReplyMarkup, StringComparison.Ordinal);
+        Assert.Contains("\"edit:1001\"", prompt.ReplyMarkup, StringComparison.Ordinal);
+        Assert.Contains("\"skip:1001\"", prompt.ReplyMarkup, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -134,9 +224,10 @@ public sealed class ApplyFlowTests
         }
 
         await app.BotAsync("/apply 1001");
+        Assert.Contains("template was used", app.Last(), StringComparison.Ordinal); // said with the letter shown for Send
+        await app.TapAsync("send:1001");
 
         Assert.StartsWith("Hello, Acme!", Assert.Single(app.Hh.Negotiations).Message, StringComparison.Ordinal);
-        Assert.Contains("template was used", app.Last(), StringComparison.Ordinal);
         app.AssertNoSecretLeaked(FakeChatApi.ApiKey);
     }
 

@@ -18,6 +18,9 @@ public sealed class ApplyServiceTests
         app.Vacancy();
 
         await app.BotAsync("/apply " + argument);
+        Assert.Contains("\"send:1001\"", app.Telegram.Messages.Last().ReplyMarkup, StringComparison.Ordinal); // the letter first (off mode)
+        Assert.Equal(0, app.Hh.ApplyPosts);
+        await app.TapAsync("send:1001");
 
         var negotiation = Assert.Single(app.Hh.Negotiations);
         Assert.Equal("Hello, Acme! I want the Backend developer job. I know C#, SQL. Ivan", negotiation.Message);

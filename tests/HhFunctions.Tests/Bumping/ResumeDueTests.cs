@@ -146,7 +146,7 @@ public sealed class ResumeDueTests
 
         using var client = app.CreateClient();
         var html = await client.GetStringAsync(new Uri("/api/status", UriKind.Relative));
-        var text = BotCommands.StatusText(await app.Services.GetRequiredService<StatusService>().GetAsync(withConnectLink: false, CancellationToken.None));
+        var text = StatusCommand.StatusText(await app.Services.GetRequiredService<StatusService>().GetAsync(withConnectLink: false, CancellationToken.None));
 
         Assert.Contains("Next planned raise", html, StringComparison.Ordinal);
         Assert.Contains("02 Jan 08:01:07 UTC, due-time queue", html, StringComparison.Ordinal);

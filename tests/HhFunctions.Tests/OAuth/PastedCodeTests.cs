@@ -3,6 +3,7 @@ using HhFunctions.State;
 using HhFunctions.Telegram;
 using HhFunctions.Testing;
 using HhFunctions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HhFunctions.Tests.OAuth;
 
@@ -217,6 +218,10 @@ public sealed class PastedCodeTests
     }
 
     [Fact]
-    public void Help_ListsCodeAndTokens() =>
-        Assert.Contains("/tokens", BotCommands.HelpText, StringComparison.Ordinal);
+    public void Help_ListsCodeAndTokens()
+    {
+        using var app = App();
+
+        Assert.Contains("/tokens", app.Services.GetRequiredService<BotCommands>().HelpText, StringComparison.Ordinal);
+    }
 }

@@ -1,3 +1,4 @@
+using HhFunctions.Composition;
 using HhFunctions.Configuration;
 using HhFunctions.HeadHunter;
 using HhFunctions.OAuth;
@@ -155,7 +156,7 @@ internal sealed class TokenTestbed : IDisposable
             .BuildServiceProvider();
         _disposables.Add(services);
         var options = Options.Create(new TelegramOptions { BotToken = FakeTelegramApi.BotToken, ChatId = FakeTelegramApi.ChatId });
-        return new TelegramNotifier(services, options, new FakeLogger<TelegramNotifier>(Logs));
+        return new TelegramNotifier(new Deferred<ITelegramBotClient>(services), options, new FakeLogger<TelegramNotifier>(Logs));
     }
 }
 

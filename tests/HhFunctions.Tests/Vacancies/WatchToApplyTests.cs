@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace HhFunctions.Tests.Vacancies;
 
-/// <summary>The vacancy watch hands its new matches to applying (Apply__Mode), and its digest's Apply button applies.</summary>
+/// <summary>The vacancy watch hands its new matches to applying (Apply__Mode), and its digest's Apply button shows the letter to send.</summary>
 public sealed class WatchToApplyTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
@@ -61,6 +61,8 @@ public sealed class WatchToApplyTests
         Assert.Contains("apply:7002", app.SentButtons()[^1]);
 
         using var tap = await app.TapAsync("apply:7002");
+        Assert.Empty(app.Hh.Negotiations); // the letter is shown first, with Send / Edit / Skip
+        using var send = await app.TapAsync("send:7002");
 
         var sent = Assert.Single(app.Hh.Negotiations);
         Assert.Equal("7002", sent.VacancyId);

@@ -1,11 +1,10 @@
-using System.Net;
-using HhFunctions.Applying;
+using HhFunctions.Composition;
+using HhFunctions.Telegram;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
-using Telegram.Bot.Types;
 
-namespace HhFunctions.Telegram;
+namespace HhFunctions.Applying;
 
 /// <summary>
 /// The bot's side of applying: <c>/apply &lt;vacancy id or hh.ru address&gt;</c>, the inline buttons
@@ -15,14 +14,17 @@ public sealed partial class ApplyCommands(
     ApplyService apply,
     IApplicationStore store,
     IApplyPrompts prompts,
-    IServiceProvider services,
+    Deferred<ITelegramBotClient> bot,
     IOptions<TelegramOptions> options,
     ILogger<ApplyCommands> logger)
 {
     public const string Usage = "Send <code>/apply</code> followed by a vacancy id or its hh.ru address, e.g. <code>/apply https://hh.ru/vacancy/123456</code>.";
 
-    /// <summary>/apply: applies now (the checks, the letter, one POST) and answers with the outcome.</summary>
-    public async Task<string> ApplyAsync(string text, CancellationToken ct)
+    /// <summary>
+    /// /apply: the checks and the letter, shown with Send / Edit / Skip (auto mode: applied at once); answers with the
+    /// outcome, or nothing more when the letter is shown.
+    /// </summary>
+    public async Task<string?> ApplyAsync(string text, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(text);
         var trimmed = text.Trim();
@@ -38,26 +40,30 @@ public sealed partial class ApplyCommands(
             return $"⛔ That is not a vacancy id or an hh.ru vacancy address.\n{Usage}";
         }
 
-        var result = await apply.ApplyAsync(vacancyId, ApplyService.TelegramSource, letterOverride: null, ct);
-        return ApplyPrompts.ResultLine(result);
+        return Reply(await apply.ApplyOrAskAsync(vacancyId, ct));
     }
 
-    /// <summary>A tap on an inline button. Always answered (answerCallbackQuery), whatever it was.</summary>
-    public async Task HandleCallbackAsync(CallbackQuery query, CancellationToken ct)
+    /// <summary>
+    /// A tap on one of applying's buttons, answered (answerCallbackQuery) at once; false when the callback data is not
+    /// one of <see cref="ApplyPrompts"/>'s (the bot then answers "Unknown button.").
+    /// </summary>
+    public async Task<bool> HandleCallbackAsync(BotButton tap, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        var parsed = ApplyPrompts.ParseCallback(query.Data);
-        await AnswerAsync(query.Id, parsed is null ? "Unknown button." : "Working on it…", ct);
-        if (parsed is not { } button)
+        ArgumentNullException.ThrowIfNull(tap);
+        if (ApplyPrompts.ParseCallback(tap.Data) is not { } button)
         {
-            return;
+            return false;
         }
 
+        await AnswerAsync(tap.CallbackQueryId, "Working on it…", ct);
+
         Log.Button(logger, button.Action, button.VacancyId);
-        string reply;
+        string? reply;
         switch (button.Action)
         {
             case ApplyPrompts.ApplyAction:
+                reply = Reply(await apply.ApplyOrAskAsync(button.VacancyId, ct));
+                break;
             case ApplyPrompts.SendAction:
                 reply = ApplyPrompts.ResultLine(await apply.ApplyAsync(button.VacancyId, ApplyService.TelegramSource, letterOverride: null, ct));
                 break;
@@ -79,8 +85,17 @@ public sealed partial class ApplyCommands(
                 break;
         }
 
-        await prompts.TellAsync(reply, ct);
+        if (reply is not null)
+        {
+            await prompts.TellAsync(reply, ct);
+        }
+
+        return true;
     }
+
+    /// <summary>What became of /apply or "Apply": nothing more when the letter is shown with its buttons (that is the answer).</summary>
+    private static string? Reply(ApplyResult result) =>
+        result.Outcome == ApplyOutcome.AwaitingConfirmation ? null : ApplyPrompts.ResultLine(result);
 
     /// <summary>A plain text message: the new letter when the owner tapped "Edit"; null when none was asked for.</summary>
     public async Task<string?> TextAsync(string text, CancellationToken ct)
@@ -106,10 +121,9 @@ public sealed partial class ApplyCommands(
     {
         try
         {
-            var bot = (ITelegramBotClient)services.GetService(typeof(ITelegramBotClient))!;
             if (options.Value.IsConfigured)
             {
-                await bot.AnswerCallbackQuery(callbackQueryId, text, cancellationToken: ct);
+                await bot.Value.AnswerCallbackQuery(callbackQueryId, text, cancellationToken: ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -1,18 +1,9 @@
 using System.Net;
-using HhFunctions.OAuth;
+using HhFunctions.Telegram;
 
-namespace HhFunctions.Telegram;
+namespace HhFunctions.OAuth;
 
-/// <summary>Messages the owner must see at once: token trouble, with a link to fix it.</summary>
-public interface IOwnerAlerts
-{
-    Task ReconnectNeededAsync(string reason, CancellationToken ct);
-
-    Task TokenNotSavedAsync(string vault, bool rescued, CancellationToken ct);
-
-    Task ConfigurationProblemAsync(string message, CancellationToken ct);
-}
-
+/// <summary>The owner's urgent messages, in Telegram, with a one-time link to reconnect when hh.ru needs it.</summary>
 public sealed class OwnerAlerts(ITelegramNotifier telegram, SetupLinks links) : IOwnerAlerts
 {
     public async Task ReconnectNeededAsync(string reason, CancellationToken ct)

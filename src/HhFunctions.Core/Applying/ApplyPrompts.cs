@@ -1,28 +1,29 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using HhFunctions.Applying;
+using HhFunctions.Composition;
+using HhFunctions.Telegram;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types.Enums;
 using Telegram.Bot.Types.ReplyMarkups;
 
-namespace HhFunctions.Telegram;
+namespace HhFunctions.Applying;
 
 /// <summary>
 /// Applying's Telegram messages and the callback-data format of its inline buttons: <c>apply:&lt;vacancy id&gt;</c>
-/// (the watch digest's "Apply" button), <c>send:</c>, <c>edit:</c> and <c>skip:</c> (confirm mode). Each fits
+/// (the watch digest's "Apply" button), <c>send:</c>, <c>edit:</c> and <c>skip:</c> (under a letter waiting for Send). Each fits
 /// Telegram's 64-byte limit. <see cref="ApplyCommands"/> handles the taps.
 /// </summary>
-public sealed partial class ApplyPrompts(IServiceProvider services, ITelegramNotifier notifier, IOptions<TelegramOptions> options, ILogger<ApplyPrompts> logger) : IApplyPrompts
+public sealed partial class ApplyPrompts(Deferred<ITelegramBotClient> bot, ITelegramNotifier notifier, IOptions<TelegramOptions> options, ILogger<ApplyPrompts> logger) : IApplyPrompts
 {
     public const string ApplyAction = "apply";
     public const string SendAction = "send";
     public const string EditAction = "edit";
     public const string SkipAction = "skip";
 
-    /// <summary>The watch digest's button under a vacancy: tapping it applies (with the letter the settings make).</summary>
+    /// <summary>The watch digest's button under a vacancy: tapping it shows the letter with Send / Edit / Skip (auto mode: applies).</summary>
     public static InlineKeyboardButton ApplyButton(string vacancyId) => InlineKeyboardButton.WithCallbackData("Apply", CallbackData(ApplyAction, vacancyId));
 
     public static string CallbackData(string action, string vacancyId) => action + ":" + vacancyId;
@@ -137,8 +138,7 @@ public sealed partial class ApplyPrompts(IServiceProvider services, ITelegramNot
 
         try
         {
-            var bot = (ITelegramBotClient)services.GetService(typeof(ITelegramBotClient))!;
-            await bot.SendMessage(o.ChatId!, html, parseMode: ParseMode.Html, replyMarkup: keyboard, linkPreviewOptions: new global::Telegram.Bot.Types.LinkPreviewOptions { IsDisabled = true }, cancellationToken: ct);
+            await bot.Value.SendMessage(o.ChatId!, html, parseMode: ParseMode.Html, replyMarkup: keyboard, linkPreviewOptions: new global::Telegram.Bot.Types.LinkPreviewOptions { IsDisabled = true }, cancellationToken: ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -1,12 +1,13 @@
 using System.Net;
-using HhFunctions.OAuth;
+using HhFunctions.Composition;
+using HhFunctions.Telegram;
 using HhFunctions.Tokens;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
 
-namespace HhFunctions.Telegram;
+namespace HhFunctions.OAuth;
 
 /// <summary>
 /// The bot's ways in: <c>/code &lt;code or redirected address&gt;</c> and <c>/tokens &lt;access&gt; &lt;refresh&gt;</c>.
@@ -15,7 +16,7 @@ namespace HhFunctions.Telegram;
 /// </summary>
 public sealed partial class AccessCommands(
     AccountConnector connector,
-    IServiceProvider services,
+    Deferred<ITelegramBotClient> bot,
     IOptions<TelegramOptions> options,
     ILogger<AccessCommands> logger)
 {
@@ -26,6 +27,7 @@ public sealed partial class AccessCommands(
     /// <summary>/code: exchanges a pasted code (or the code in a pasted address) and answers with the outcome.</summary>
     public async Task<string?> CodeAsync(string text, int messageId, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(text);
         var argument = Argument(text);
         if (argument.Length == 0)
         {
@@ -39,6 +41,7 @@ public sealed partial class AccessCommands(
     /// <summary>/tokens: imports an existing pair and answers with the outcome.</summary>
     public async Task<string?> TokensAsync(string text, int messageId, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(text);
         var argument = Argument(text);
         if (argument.Length == 0)
         {
@@ -71,8 +74,7 @@ public sealed partial class AccessCommands(
     {
         try
         {
-            var bot = (ITelegramBotClient)services.GetService(typeof(ITelegramBotClient))!;
-            await bot.DeleteMessage(options.Value.ChatId!, messageId, ct);
+            await bot.Value.DeleteMessage(options.Value.ChatId!, messageId, ct);
             return true;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
