@@ -17,6 +17,7 @@ public sealed record TrackResult(bool Completed, int Negotiations, int Pages, in
 public sealed partial class ApplicationTracker(
     TokenManager tokens,
     HhClient hh,
+    HhCallPacer pacer,
     IApplicationStore store,
     ITelegramNotifier telegram,
     TimeProvider time,
@@ -34,11 +35,7 @@ public sealed partial class ApplicationTracker(
         {
             for (var page = 0; page < MaxPages; page++)
             {
-                if (page > 0)
-                {
-                    await Task.Delay(ApplyService.CallSpacing, time, ct);
-                }
-
+                await pacer.WaitTurnAsync(ct);
                 var result = await tokens.WithAccessTokenAsync((t, c) => hh.GetNegotiationsPageAsync(t, page, null, c), ct);
                 pages++;
                 all.AddRange(result.Items ?? []);

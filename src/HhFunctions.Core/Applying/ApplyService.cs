@@ -37,6 +37,7 @@ public sealed record ApplyResult(ApplyOutcome Outcome, string VacancyId, string 
 public sealed partial class ApplyService(
     TokenManager tokens,
     HhClient hh,
+    HhCallPacer pacer,
     HhApplyClient poster,
     IApplicationStore store,
     CoverLetters letters,
@@ -48,11 +49,7 @@ public sealed partial class ApplyService(
     /// <summary>Source name of applications asked for from Telegram (/apply, an "Apply" button).</summary>
     public const string TelegramSource = "telegram";
 
-    /// <summary>At least this long between hh.ru calls (common brief).</summary>
-    public static readonly TimeSpan CallSpacing = TimeSpan.FromMilliseconds(350);
-
     private static readonly TimeSpan Window = TimeSpan.FromHours(24);
-    private DateTimeOffset _lastCall = DateTimeOffset.MinValue;
 
     /// <summary>
     /// The vacancy watch's entry point: new matches, each with the watch source that found it. Off: nothing.
@@ -547,17 +544,8 @@ public sealed partial class ApplyService(
             UpdatedAt = now,
         };
 
-    /// <summary>Keeps hh.ru calls at least <see cref="CallSpacing"/> apart.</summary>
-    private async Task PaceAsync(CancellationToken ct)
-    {
-        var wait = _lastCall + CallSpacing - time.GetUtcNow();
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait, time, ct);
-        }
-
-        _lastCall = time.GetUtcNow();
-    }
+    /// <summary>Waits for this call's turn on the app's one hh.ru pacer (shared with the watch and the tracker).</summary>
+    private Task PaceAsync(CancellationToken ct) => pacer.WaitTurnAsync(ct);
 
     internal static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("dd MMM HH:mm 'UTC'", CultureInfo.InvariantCulture);
 

@@ -1,3 +1,4 @@
+using HhFunctions.Queues;
 using System.Net;
 using HhFunctions.State;
 using HhFunctions.Telegram;
@@ -8,7 +9,7 @@ namespace HhFunctions.Bumping;
 /// <summary>The bot's /bump, /pause and /resume, and the answer to /bump once its run finished.</summary>
 public sealed partial class BumpCommands(
     IDistributedLock locks,
-    IBumpRequests requests,
+    IQueue<BumpRequest> requests,
     IStateStore state,
     TimeProvider time,
     ILogger<BumpCommands> logger)
@@ -41,7 +42,7 @@ public sealed partial class BumpCommands(
             return "⏳ A run is already in progress; its report follows when it finishes. Nothing new was started.";
         }
 
-        await requests.EnqueueAsync(new BumpRequest(BumpTrigger, time.GetUtcNow()), ct);
+        await requests.SendAsync(new BumpRequest(BumpTrigger, time.GetUtcNow()), ct);
         return "⏳ <b>/bump</b>: raising now. The result follows when the run finishes (it may wait a few minutes for hh.ru).";
     }
 
