@@ -20,6 +20,7 @@ public static class ConfigurationExtensions
         services.AddProblemDetails();
         services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>, SensitiveLogFilters>();
         services.AddOptions<AppOptions>().BindConfiguration(AppOptions.SectionName).ValidateOnStart();
+        services.AddSingleton(DataFolder.Of(builder)); // resolved once; the stores and the start-up report use this instance
         services.AddOptions<DataOptions>().BindConfiguration(DataOptions.SectionName).ValidateAttributes<DataOptions, DataOptionsAttributes>().ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateOnStart();
         services.AddOptions<KeyVaultOptions>().BindConfiguration(KeyVaultOptions.SectionName).ValidateOnStart();
