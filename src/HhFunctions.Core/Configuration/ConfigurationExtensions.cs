@@ -41,7 +41,7 @@ public static class ConfigurationExtensions
 
         if (!Uri.TryCreate(uri, UriKind.Absolute, out var vaultUri) || vaultUri.Scheme != Uri.UriSchemeHttps)
         {
-            throw new InvalidConfigurationException($"KeyVault__Uri '{uri}' is not an https URL like https://my-vault.vault.azure.net/.");
+            throw new InvalidConfigurationException($"KeyVault__Uri must be an absolute https URL like https://my-vault.vault.azure.net/, not '{uri}'.");
         }
 
         var client = new SecretClient(vaultUri, new DefaultAzureCredential());
