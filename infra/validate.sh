@@ -126,4 +126,13 @@ for wf in "${workflows[@]}"; do
   fi
 done
 
+# deploy.yml deploys only after both the build (every test) and the real Functions host test have passed.
+deploy_needs=$(awk '/^  deploy:/ {in_job=1; next} in_job && /^  [A-Za-z0-9_-]+:/ {in_job=0} in_job && /^    needs:/ {print; exit}' .github/workflows/deploy.yml)
+for job in build functions-host; do
+  grep -qE "(\[|,|needs:) *$job *(\]|,|$)" <<<"$deploy_needs" \
+    || fail "deploy.yml: the deploy job must wait for '$job' (found '${deploy_needs:-no needs}'; expected needs: [build, functions-host])"
+done
+grep -qE '^ +uses: \./\.github/workflows/functions-host\.yml' .github/workflows/deploy.yml \
+  || fail "deploy.yml: no functions-host job running .github/workflows/functions-host.yml"
+
 echo "infra: bicep ok, ${#workflows[@]} workflows ok"

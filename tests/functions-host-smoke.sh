@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of HhFunctions running in a real Azure Functions host (`func start`), with hh.ru and Telegram
-# pointed at tests/HhFunctions.FakeServer. Run by the `functions-host` job of .github/workflows/ci.yml, which
-# starts Azurite, the fake server and the host first (see docs/deploy.md, "Where the real-host test runs").
+# pointed at tests/HhFunctions.FakeServer. Run by the `functions-host` job of .github/workflows/functions-host.yml
+# (called by ci.yml and deploy.yml), which starts Azurite, the fake server and the host first (see docs/deploy.md,
+# "Where the real-host test runs").
 # It cannot run in .ci/run: Azure Functions Core Tools cannot be installed there.
 #
 #   HOST_URL=http://127.0.0.1:7071 FAKE_URL=http://127.0.0.1:5080 HOST_LOG=func.log bash tests/functions-host-smoke.sh

@@ -21,7 +21,18 @@ fi
 
 log "installing chromium with apt-get"
 export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+apt_log=$(mktemp)
+trap 'rm -f "$apt_log"' EXIT
+# apt_get ARGS...: apt-get with its output kept; on failure the log's last lines say why.
+apt_get() {
+  "${sudo_cmd[@]}" apt-get "$@" >"$apt_log" 2>&1 || {
+    local code=$?
+    echo "[install-browser] ERROR: apt-get $* failed (exit $code); last lines:" >&2
+    tail -n 30 "$apt_log" >&2
+    exit 1
+  }
+}
+apt_get update -qq
+apt_get install -y -qq --no-install-recommends chromium fonts-dejavu-core
 [ -x /usr/bin/chromium ] || { echo "[install-browser] ERROR: /usr/bin/chromium missing after apt-get install" >&2; exit 1; }
 log "$(/usr/bin/chromium --version 2>/dev/null || echo chromium installed)"

@@ -12,7 +12,16 @@ bash tests/run.sh --filter "FullyQualifiedName~HhFunctions.Tests.Reliability|Ful
 status=$?
 set -e
 tail -n 1 artifacts/reliability-tests.log
-[ -s "$ledger" ] || { echo "no reliability case reported anything; see artifacts/reliability-tests.log" >&2; exit 1; }
+if [ "$status" -ne 0 ]; then
+  # Say why: the failed tests (or, when the build or set-up broke, the end of the log).
+  echo "reliability-report: the reliability tests failed (exit $status); full log: artifacts/reliability-tests.log" >&2
+  if grep -qE '^\s*Failed ' artifacts/reliability-tests.log; then
+    grep -E -A 8 '^\s*Failed ' artifacts/reliability-tests.log | head -n 80 >&2
+  else
+    tail -n 40 artifacts/reliability-tests.log >&2
+  fi
+fi
+[ -s "$ledger" ] || { echo "reliability-report: no reliability case reported anything; last lines of artifacts/reliability-tests.log:" >&2; tail -n 40 artifacts/reliability-tests.log >&2; exit 1; }
 python3 - "$ledger" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]

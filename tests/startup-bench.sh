@@ -7,12 +7,32 @@ cd "$(dirname "$0")/.."
 runs=${1:-15}
 out=artifacts/startup-bench
 r2r=${R2R:-1}
-rm -rf "$out" && mkdir -p "$out"
-# A clean RID-specific build first: an incremental one can hand the ReadyToRun step stale intermediates.
+ready_to_run=$([ "$r2r" = 1 ] && echo true || echo false)
+rm -rf "$out" && mkdir -p "$out/logs"
+command -v curl >/dev/null || { echo "startup-bench: curl is not installed (it polls /api/status)" >&2; exit 2; }
+
+# quietly NAME COMMAND...: runs COMMAND with its output in $out/logs/NAME.log; on failure says which step failed,
+# with its exit code and the log's last lines, and stops.
+quietly() {
+  local name=$1 log="$out/logs/$1.log" code=0
+  shift
+  "$@" >"$log" 2>&1 || code=$?
+  if [ "$code" -ne 0 ]; then
+    echo "startup-bench: step '$name' failed (exit $code): $*" >&2
+    echo "----- last 40 lines of $log -----" >&2
+    tail -n 40 "$log" >&2
+    exit 1
+  fi
+}
+
+# A clean RID-specific build first: an incremental one can hand the ReadyToRun step stale intermediates. The build
+# (and the restore it runs) is told about ReadyToRun too: only then does restore fetch the linux-x64 runtime and
+# crossgen packs that the ReadyToRun publish needs (without them, a fresh machine fails with NETSDK1112/NETSDK1094).
 publish() {
-  dotnet build "$1" -c Release -r linux-x64 --self-contained false --no-incremental -v q -nologo >/dev/null
-  dotnet publish "$1" -c Release -o "$out/$2" -r linux-x64 --self-contained false --no-build \
-    -p:PublishReadyToRun=$([ "$r2r" = 1 ] && echo true || echo false) -v q -nologo >/dev/null
+  quietly "build-$2" dotnet build "$1" -c Release -r linux-x64 --self-contained false --no-incremental \
+    -p:PublishReadyToRun="$ready_to_run" -nologo
+  quietly "publish-$2" dotnet publish "$1" -c Release -o "$out/$2" -r linux-x64 --self-contained false --no-build \
+    -p:PublishReadyToRun="$ready_to_run" -nologo
 }
 publish src/HhFunctions.Standalone standalone
 publish tests/StartupBench.Bare bare
@@ -29,7 +49,7 @@ time_one() {
     Telegram__Polling=false exec dotnet "$(basename "$dll")" >"$data/out.log" 2>&1) &
   pid=$!
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/status" 2>/dev/null)" = 200 ]; do
-    kill -0 "$pid" 2>/dev/null || { echo "$dll exited early:" >&2; cat "$data/out.log" >&2; exit 1; }
+    kill -0 "$pid" 2>/dev/null || { echo "startup-bench: $dll exited before answering; its output:" >&2; tail -n 40 "$data/out.log" >&2; exit 1; }
     sleep 0.01
   done
   end=$(date +%s%N)

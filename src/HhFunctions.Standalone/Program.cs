@@ -6,7 +6,9 @@ return await StartupGuard.RunAsync(async () =>
 {
     // The slim builder leaves out what a localhost app does not use (IIS integration, static web assets, HTTPS unless
     // an https:// address is configured, see AddStandaloneHost): a faster start (tests/startup-bench.sh).
-    var builder = WebApplication.CreateSlimBuilder(args);
+    // The content root (settings files, the data folder) does not depend on the working directory: see AppFolder.
+    var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppFolder.ContentRoot(args, AppContext.BaseDirectory) });
+    AppFolder.AddLocalSettings(builder.Configuration);
     builder.AddStandaloneHost();
     await using var app = builder.Build();
     StartupGuard.Validate(app.Services); // before the host starts: it would log the failure with a stack trace

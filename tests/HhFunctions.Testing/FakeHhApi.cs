@@ -9,7 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace HhFunctions.Testing;
 
 /// <summary>
-/// A stateful, contract-faithful fake of the hh.ru API (shared/hh-api-contract.md) at the HTTP boundary:
+/// A stateful, contract-faithful fake of the hh.ru API (docs/hh-api.md) at the HTTP boundary:
 /// form-encoded POST /token (authorization_code, refresh_token), single-use refresh tokens usable only after
 /// the access token expired, revocation, GET /me, paged GET /resumes/mine, POST /resumes/{id}/publish with
 /// next_publish_at and 429 touch_limit_exceeded, User-Agent checks. Time comes from a FakeTimeProvider.
@@ -521,7 +521,7 @@ public sealed class FakeHhApi
         return new HttpResponseMessage(HttpStatusCode.NoContent);
     }
 
-    // ---- applying and tracking (hh-applicant-api.md §B, §C) ----
+    // ---- applying and tracking (docs/hh-api.md §B, §C) ----
 
     public List<FakeVacancyDetail> Vacancies { get; } = [];
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using HhFunctions.Configuration;
 using HhFunctions.State;
-using Microsoft.Extensions.Options;
 
 namespace HhFunctions.Applying;
 
@@ -23,10 +22,10 @@ public sealed class FileApplicationStore : IApplicationStore, IDisposable
 
     private readonly JsonFileFolder _files;
 
-    public FileApplicationStore(IOptions<DataOptions> options)
+    public FileApplicationStore(DataFolder data)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _files = new JsonFileFolder(Path.Combine(Path.GetFullPath(options.Value.Path), "state"), ".applications.lock", Json, "state");
+        ArgumentNullException.ThrowIfNull(data);
+        _files = new JsonFileFolder(data.Combine("state"), ".applications.lock", Json, "state");
     }
 
     public async Task<ApplicationRecord?> GetAsync(string vacancyId, CancellationToken ct) =>

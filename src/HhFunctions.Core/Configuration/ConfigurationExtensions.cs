@@ -20,6 +20,7 @@ public static class ConfigurationExtensions
         services.AddProblemDetails();
         services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>, SensitiveLogFilters>();
         services.AddOptions<AppOptions>().BindConfiguration(AppOptions.SectionName).ValidateOnStart();
+        services.AddSingleton(DataFolder.Of(builder)); // resolved once; the stores and the start-up report use this instance
         services.AddOptions<DataOptions>().BindConfiguration(DataOptions.SectionName).ValidateAttributes<DataOptions, DataOptionsAttributes>().ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateOnStart();
         services.AddOptions<KeyVaultOptions>().BindConfiguration(KeyVaultOptions.SectionName).ValidateOnStart();
@@ -40,7 +41,7 @@ public static class ConfigurationExtensions
 
         if (!Uri.TryCreate(uri, UriKind.Absolute, out var vaultUri) || vaultUri.Scheme != Uri.UriSchemeHttps)
         {
-            throw new InvalidConfigurationException($"KeyVault__Uri '{uri}' is not an https URL like https://my-vault.vault.azure.net/.");
+            throw new InvalidConfigurationException($"KeyVault__Uri must be an absolute https URL like https://my-vault.vault.azure.net/, not '{uri}'.");
         }
 
         var client = new SecretClient(vaultUri, new DefaultAzureCredential());

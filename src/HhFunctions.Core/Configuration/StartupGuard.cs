@@ -60,6 +60,7 @@ public static class StartupGuard
             {
                 OptionsValidationException o => o.Failures,
                 InvalidConfigurationException c => [c.Message],
+                _ when UnconvertibleSetting.Describe(e) is { } unconvertible => [unconvertible],
                 _ => [],
             })
             .Distinct(StringComparer.Ordinal)

@@ -16,12 +16,14 @@ public sealed partial class StartupReport(
     IStateStore state,
     ITokenVault vault,
     PublicUrls urls,
+    DataFolder data,
     ILogger<StartupReport> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var mode = host.Kind == AppHost.Functions ? "Azure Functions isolated worker" : "standalone";
         Log.Mode(logger, mode, state.GetType().Name, vault.Description, urls.BaseUrl.AbsoluteUri);
+        Log.Data(logger, data.Path);
         if (!hh.Value.HasCredentials)
         {
             Log.NoHhCredentials(logger);
@@ -41,6 +43,9 @@ public sealed partial class StartupReport(
     {
         [LoggerMessage(7001, LogLevel.Information, "HhFunctions running as {Mode}; state in {StateStore}; tokens in {Vault}; public address {BaseUrl}.")]
         public static partial void Mode(ILogger logger, string mode, string stateStore, string vault, string baseUrl);
+
+        [LoggerMessage(7004, LogLevel.Information, "Data folder (Data__Path): {DataFolder}")]
+        public static partial void Data(ILogger logger, string dataFolder);
 
         [LoggerMessage(7002, LogLevel.Warning, "HeadHunter__ClientId / HeadHunter__ClientSecret are not set: the app runs, but connecting an hh.ru account needs them.")]
         public static partial void NoHhCredentials(ILogger logger);

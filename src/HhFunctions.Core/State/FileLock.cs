@@ -1,5 +1,4 @@
 using HhFunctions.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace HhFunctions.State;
 
@@ -46,8 +45,8 @@ public sealed class FileLock : IDisposable
 public sealed class FileDistributedLock(string folder, TimeProvider time) : IDistributedLock
 {
     /// <summary>Locks under {Data__Path}/locks.</summary>
-    public FileDistributedLock(IOptions<DataOptions> options, TimeProvider time)
-        : this(Path.Combine(Path.GetFullPath(options?.Value.Path ?? throw new ArgumentNullException(nameof(options))), "locks"), time)
+    public FileDistributedLock(DataFolder data, TimeProvider time)
+        : this((data ?? throw new ArgumentNullException(nameof(data))).Combine("locks"), time)
     {
     }
 

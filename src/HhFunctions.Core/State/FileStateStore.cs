@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using HhFunctions.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace HhFunctions.State;
 
@@ -25,10 +24,10 @@ public sealed class FileStateStore : IStateStore, IDisposable
 
     private readonly JsonFileFolder _files;
 
-    public FileStateStore(IOptions<DataOptions> options)
+    public FileStateStore(DataFolder data)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _files = new JsonFileFolder(Path.Combine(Path.GetFullPath(options.Value.Path), "state"), ".lock", Json, "state");
+        ArgumentNullException.ThrowIfNull(data);
+        _files = new JsonFileFolder(data.Combine("state"), ".lock", Json, "state");
     }
 
     public Task SaveOneTimeTokensAsync(IReadOnlyList<OneTimeToken> tokens, CancellationToken ct)

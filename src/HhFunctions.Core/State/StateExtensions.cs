@@ -19,11 +19,11 @@ public static class StateExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var dataPath = DataFolder(builder.Configuration);
+        var data = DataFolder.Of(builder);
 
         services.AddDataProtection()
             .SetApplicationName("HhFunctions")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataPath, "keys")));
+            .PersistKeysToFileSystem(new DirectoryInfo(data.Combine("keys")));
 
         // Data Protection's hosted service creates the key ring at start; only the encrypted token files need it,
         // so it is created on their first use instead (start-up stays fast, and a page view never waits for it).
@@ -49,12 +49,5 @@ public static class StateExtensions
         builder.AddStore<IStateStore, AzureTableStateStore, FileStateStore>();
         builder.AddStore<IDistributedLock, TableDistributedLock, FileDistributedLock>();
         return builder;
-    }
-
-    /// <summary>The embedded stores' folder (Data__Path, default ".data"), as an absolute path.</summary>
-    public static string DataFolder(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        return Path.GetFullPath(configuration["Data:Path"] is { Length: > 0 } p ? p : new DataOptions().Path);
     }
 }

@@ -37,10 +37,13 @@ public sealed record StatusModel(
 
     /// <summary>What became of HeadHunter__AccessToken / HeadHunter__RefreshToken, while they are set.</summary>
     public string? ImportSettingsNotice { get; init; }
+
+    /// <summary>The embedded stores' folder, as an absolute path (Data__Path resolved once, see <see cref="Configuration.DataFolder"/>).</summary>
+    public string? DataFolder { get; init; }
 }
 
 /// <summary>Builds what the status page and the /status bot command show.</summary>
-public sealed class StatusService(IStateStore state, SetupLinks links, FormTokens forms, IOptions<HhOptions> hh, IOptions<TelegramOptions> telegram, TimeProvider time)
+public sealed class StatusService(IStateStore state, SetupLinks links, FormTokens forms, IOptions<HhOptions> hh, IOptions<TelegramOptions> telegram, Configuration.DataFolder data, TimeProvider time)
 {
     public const int RunsShown = 20;
 
@@ -75,6 +78,7 @@ public sealed class StatusService(IStateStore state, SetupLinks links, FormToken
             TelegramConfigured = telegram.Value.IsConfigured,
             FormToken = form?.Value,
             ImportSettingsNotice = SettingsImport.Notice(hh.Value, account),
+            DataFolder = data.Path,
         };
     }
 }

@@ -8,7 +8,7 @@ using Polly.Retry;
 namespace HhFunctions.Tokens;
 
 /// <summary>
-/// Owns the hh.ru token pair. Rules (see shared hh-api-contract): refresh only after the stored expiry or
+/// Owns the hh.ru token pair. Rules (docs/hh-api.md §1): refresh only after the stored expiry or
 /// when hh.ru says token_expired; a refresh token works once, so refreshing happens under a cross-instance
 /// lock, re-reads the vault first, and persists the new pair (with retries) before anyone uses it.
 /// </summary>

@@ -1,5 +1,4 @@
 using HhFunctions.Configuration;
-using HhFunctions.State;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -15,17 +14,17 @@ public static class TokensExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var dataPath = StateExtensions.DataFolder(builder.Configuration);
+        var data = DataFolder.Of(builder);
         if (builder.Configuration["KeyVault:Uri"] is { Length: > 0 })
         {
             services.TryAddSingleton<ITokenVault, KeyVaultTokenVault>();
         }
         else
         {
-            services.TryAddSingleton<ITokenVault>(sp => new FileTokenVault(sp.GetRequiredService<IDataProtectionProvider>, Path.Combine(dataPath, "secrets", "hh-token.bin")));
+            services.TryAddSingleton<ITokenVault>(sp => new FileTokenVault(sp.GetRequiredService<IDataProtectionProvider>, data.Combine("secrets", "hh-token.bin")));
         }
 
-        var rescuePath = Path.Combine(dataPath, "rescue", "hh-token.bin");
+        var rescuePath = data.Combine("rescue", "hh-token.bin");
         services.TryAddSingleton(sp => new RescueTokenStore(
             new FileTokenVault(sp.GetRequiredService<IDataProtectionProvider>, rescuePath),
             rescuePath,

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using HhFunctions.Configuration;
-using Microsoft.Extensions.Options;
 using HhFunctions.State;
 
 namespace HhFunctions.Vacancies;
@@ -23,10 +22,10 @@ public sealed class FileVacancyStore : IVacancyStore, IDisposable
 
     private readonly JsonFileFolder _files;
 
-    public FileVacancyStore(IOptions<DataOptions> options)
+    public FileVacancyStore(DataFolder data)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _files = new JsonFileFolder(Path.Combine(Path.GetFullPath(options.Value.Path), "vacancies"), ".lock", Json, "vacancy");
+        ArgumentNullException.ThrowIfNull(data);
+        _files = new JsonFileFolder(data.Combine("vacancies"), ".lock", Json, "vacancy");
     }
 
     public Task<IReadOnlyDictionary<string, VacancyRecord>> FindAsync(IReadOnlyCollection<string> ids, CancellationToken ct)

@@ -49,7 +49,7 @@ public sealed class FileApplicationStoreTests : ApplicationStoreTests, IDisposab
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), "hhfunctions-tests", Guid.NewGuid().ToString("N"));
 
-    protected override IApplicationStore Create() => new FileApplicationStore(Options.Create(new DataOptions { Path = _path }));
+    protected override IApplicationStore Create() => new FileApplicationStore(new DataFolder(_path));
 
     public void Dispose()
     {

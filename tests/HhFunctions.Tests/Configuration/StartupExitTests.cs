@@ -21,6 +21,9 @@ public sealed class StartupExitTests
         { "HeadHunter__ClientSecret", "", "HeadHunter__ClientId and HeadHunter__ClientSecret must be set together" },
         { "Telegram__ChatId", "", "Telegram__BotToken is set but Telegram__ChatId is not" },
         { "Telegram__WebhookSecret", "has spaces and ümlauts!", "Telegram__WebhookSecret may hold only letters, digits" },
+        { "HeadHunter__AttemptTimeout", "banana", "HeadHunter__AttemptTimeout must be a time span like 00:00:30" },
+        { "Apply__DailyLimit", "abc", "Apply__DailyLimit must be a whole number" },
+        { "Bump__StandaloneScheduler", "yes", "Bump__StandaloneScheduler must be true or false" }, // read while the host is composed
     };
 
     [Theory]
@@ -86,11 +89,15 @@ public sealed class StartupExitTests
             ["Telegram:ChatId"] = "42",
             [setting.Replace("__", ":", StringComparison.Ordinal)] = value,
         });
-        builder.AddFunctionsHost();
-        using var host = builder.Build();
 
-        // What the host's StartAsync does first, before it connects to the Functions host over gRPC.
-        var ex = Assert.ThrowsAny<Exception>(() => host.Services.GetRequiredService<IStartupValidator>().Validate());
+        // Composition (some settings are read while the host is composed), then what the host's StartAsync does
+        // first, before it connects to the Functions host over gRPC.
+        var ex = Assert.ThrowsAny<Exception>(() =>
+        {
+            builder.AddFunctionsHost();
+            using var host = builder.Build();
+            host.Services.GetRequiredService<IStartupValidator>().Validate();
+        });
 
         Assert.Contains(message, StartupGuard.Describe(ex), StringComparison.Ordinal);
     }

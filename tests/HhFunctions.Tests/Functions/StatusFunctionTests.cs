@@ -43,6 +43,7 @@ public sealed class StatusFunctionTests
         Assert.Equal("Raised", root.GetProperty("resumes")[0].GetProperty("lastOutcome").GetString());
         Assert.Equal("Succeeded", root.GetProperty("runs")[0].GetProperty("status").GetString());
         Assert.StartsWith("https://hhfunctions.example/api/oauth/link?t=", root.GetProperty("connectUrl").GetString(), StringComparison.Ordinal);
+        Assert.Equal(Path.GetFullPath(app.DataPath), root.GetProperty("dataFolder").GetString());
         foreach (var secret in app.AllSecrets())
         {
             Assert.DoesNotContain(secret, body, StringComparison.Ordinal);

@@ -4,7 +4,7 @@ using HhFunctions.Tests.Infrastructure;
 
 namespace HhFunctions.Tests.HeadHunter;
 
-/// <summary>Every error body of the contract (shared/hh-api-contract.md) becomes the right <see cref="HhError"/>.</summary>
+/// <summary>Every error body of the contract (docs/hh-api.md) becomes the right <see cref="HhError"/>.</summary>
 public sealed class HhErrorTests
 {
     private const string DdosPage = "<!DOCTYPE html><html><head><title>DDoS-Guard</title></head><body><h1>Checking your browser before accessing hh.ru</h1><script>var k='ddg-7f3a';</script></body></html>";

@@ -14,7 +14,7 @@ public sealed class FileStateStoreTests : StateStoreTests, IDisposable
 
     private FileStateStore Create()
     {
-        var store = new FileStateStore(Options.Create(new DataOptions { Path = _folder }));
+        var store = new FileStateStore(new DataFolder(_folder));
         _stores.Add(store);
         return store;
     }

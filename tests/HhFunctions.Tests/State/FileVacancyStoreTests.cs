@@ -12,7 +12,7 @@ public sealed class FileVacancyStoreTests : VacancyStoreTests, IDisposable
 
     protected override IVacancyStore CreateStore()
     {
-        var store = new FileVacancyStore(Options.Create(new DataOptions { Path = _folder }));
+        var store = new FileVacancyStore(new DataFolder(_folder));
         _stores.Add(store);
         return store;
     }

@@ -37,7 +37,7 @@ internal sealed class TokenTestbed : IDisposable
         Protection = new EphemeralDataProtectionProvider();
         FileVault = new FileTokenVault(Protection, Path.Combine(Folder, "secrets", "hh-token.bin"));
         Vault = new ScriptedVault(FileVault);
-        State = new FileStateStore(Options.Create(new DataOptions { Path = Folder }));
+        State = new FileStateStore(new DataFolder(Folder));
         _disposables.Add(State);
         Lock = sharedLock ?? new FileDistributedLock(Path.Combine(Folder, "locks"), Time);
         HhOptions = new HhOptions { ClientId = FakeHhApi.ClientId, ClientSecret = FakeHhApi.ClientSecret, UserAgent = "HhFunctionsTests/1.0 (tests@example.com)" };
