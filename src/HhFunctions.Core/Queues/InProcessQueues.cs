@@ -135,9 +135,9 @@ public sealed partial class InProcessQueues : BackgroundService
             return; // registered both as itself and as a hosted service: disposed once per registration
         }
 
+        base.Dispose(); // cancels the stopping token first, whose callback still needs _stopping
         _stopping.Cancel();
         _stopping.Dispose();
-        base.Dispose();
     }
 
     private sealed record Delivery(string Body, int Attempt);
