@@ -41,11 +41,4 @@ public static class HtmlPage
         </html>
         """;
 
-    public static string Message(string title, string message, string? detail = null, (string Text, Uri Href)? action = null) =>
-        Render(title, $"""
-            <h1>{E(title)}</h1>
-            <p>{E(message)}</p>
-            {(detail is null ? string.Empty : $"<p class=\"muted\">{E(detail)}</p>")}
-            {(action is { } a ? $"<p><a class=\"button\" href=\"{E(a.Href.AbsoluteUri)}\">{E(a.Text)}</a></p>" : string.Empty)}
-            """);
 }

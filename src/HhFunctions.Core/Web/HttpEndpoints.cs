@@ -77,7 +77,7 @@ public static partial class HttpEndpoints
         ArgumentNullException.ThrowIfNull(request);
         return request.WantsJson()
             ? Results.Text(JsonSerializer.Serialize(new { type = "about:blank", title, status, detail }, JsonOptions), "application/problem+json; charset=utf-8", Encoding.UTF8, status)
-            : Html(status, HtmlPage.Message(title, detail));
+            : PageRenderer.Result<MessageView>(status, MessageView.With(title, detail));
     }
 
     public static IResult Html(int status, string html) => Results.Text(html, "text/html; charset=utf-8", Encoding.UTF8, status);
