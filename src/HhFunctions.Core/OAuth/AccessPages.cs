@@ -23,6 +23,9 @@ public sealed class AccessPages(IStateStore state, AccountConnector connector, I
     /// <summary>How long a rendered form can be sent.</summary>
     public static readonly TimeSpan FormLifetime = TimeSpan.FromHours(1);
 
+    /// <summary>The answers are shown at the status page's own address (the forms post to it): "" links back to it.</summary>
+    private const string StatusHere = "";
+
     public const string FormField = "form";
     public const string AntiforgeryField = "af";
 
@@ -92,7 +95,7 @@ public sealed class AccessPages(IStateStore state, AccountConnector connector, I
         }
 
         return result.Succeeded
-            ? new AccessFormAnswer(200, result.AccessRefused is null ? "Connected" : "No applicant access", result.AccessRefused ?? result.Message, await PageRenderer.RenderAsync<ConnectedView>(ConnectedView.With(result)))
+            ? new AccessFormAnswer(200, result.AccessRefused is null ? "Connected" : "No applicant access", result.AccessRefused ?? result.Message, await PageRenderer.RenderAsync<ConnectedView>(ConnectedView.With(result, StatusHere)))
             : await RefusedAsync(StatusOf(result.Error), TitleOf(result.Error), result.Message);
     }
 
