@@ -4,6 +4,7 @@ using HhFunctions.OAuth;
 using HhFunctions.Pages;
 using HhFunctions.State;
 using HhFunctions.Telegram;
+using HhFunctions.Vacancies;
 using Microsoft.Extensions.Options;
 using HhFunctions.Web;
 
@@ -29,12 +30,20 @@ public sealed record StatusModel(
     [System.Text.Json.Serialization.JsonIgnore]
     public string? FormToken { get; init; }
 
+    /// <summary>The vacancy watch has something to look for (Search__Queries, saved searches or similar vacancies).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool WatchConfigured { get; init; }
+
+    /// <summary>HeadHunter__ClientId/ClientSecret, Telegram__BotToken/ChatId and something to watch are all set.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool FirstStepsDone => Configured && TelegramConfigured && WatchConfigured;
+
     /// <summary>What became of HeadHunter__AccessToken / HeadHunter__RefreshToken, while they are set.</summary>
     public string? ImportSettingsNotice { get; init; }
 }
 
 /// <summary>Builds what the status page and the /status bot command show.</summary>
-public sealed class StatusService(IStateStore state, SetupLinks links, FormTokens forms, IOptions<HhOptions> hh, IOptions<TelegramOptions> telegram, TimeProvider time)
+public sealed class StatusService(IStateStore state, SetupLinks links, FormTokens forms, IOptions<HhOptions> hh, IOptions<TelegramOptions> telegram, IOptions<SearchOptions> search, TimeProvider time)
 {
     public const int RunsShown = 20;
 
@@ -67,6 +76,7 @@ public sealed class StatusService(IStateStore state, SetupLinks links, FormToken
         return new StatusModel(now, hh.Value.HasCredentials, account.Status, account.DisplayName, tokenState, account.TokenExpiresAt, account.Problem, account.Paused, resumes, runs, link)
         {
             TelegramConfigured = telegram.Value.IsConfigured,
+            WatchConfigured = search.Value.HasSources,
             FormToken = form?.Value,
             ImportSettingsNotice = SettingsImport.Notice(hh.Value, account),
         };

@@ -37,6 +37,67 @@ public sealed class EmptyStatesTests
         return i;
     }
 
+    [Fact]
+    public async Task StatusPage_FreshInstall_FirstStepsInOrderAndNoConnectButton()
+    {
+        using var app = FreshInstall();
+
+        var html = await GetAsync(app, "/api/status");
+
+        Assert.Contains("id=\"first-run\"", html, StringComparison.Ordinal);
+        Assert.True(At(html, "HeadHunter__ClientId") < At(html, "Telegram__BotToken"));
+        Assert.True(At(html, "Telegram__BotToken") < At(html, "Search__Queries"));
+        Assert.Contains("dev.hh.ru", html, StringComparison.Ordinal);
+        Assert.Contains("Telegram__ChatId", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"connect\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Connect hh.ru", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"not-configured\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"import-tokens\"", html, StringComparison.Ordinal); // a pair can be imported without client credentials
+    }
+
+    [Fact]
+    public async Task StatusPage_HhSetButNothingToWatch_FirstStepsMarkWhatIsDoneAndConnectStays()
+    {
+        using var app = new AppFactory(); // hh.ru and Telegram set, no Search__Queries
+
+        var html = await GetAsync(app, "/api/status");
+
+        Assert.Contains("id=\"first-run\"", html, StringComparison.Ordinal);
+        Assert.Matches("id=\"first-run-hh\".*?<span class=\"ok\">✓ set</span></li>", html);
+        Assert.Matches("id=\"first-run-telegram\".*?<span class=\"ok\">✓ set</span></li>", html);
+        Assert.Matches("id=\"first-run-watch\".*?<span class=\"warn\">not set yet</span></li>", html);
+        Assert.Contains("id=\"connect\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"not-configured\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StatusPage_EverythingSet_NoFirstSteps()
+    {
+        using var app = WatchTestExtensions.WatchApp();
+
+        var html = await GetAsync(app, "/api/status");
+
+        Assert.DoesNotContain("first-run", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"to-status\"", html, StringComparison.Ordinal); // the status page does not link to itself
+    }
+
+    [Fact]
+    public async Task StatusView_NotConfigured_NoConnectLinkEvenWithOne()
+    {
+        var model = new StatusModel(FakeClock.Start, Configured: false, AccountStatus.NotConnected, null, "not connected", null, null, false, [], [], new Uri("https://app.example/api/oauth/link?t=x"))
+        {
+            TelegramConfigured = true,
+            WatchConfigured = true,
+        };
+
+        var html = await PageRenderer.RenderAsync<StatusView>(StatusView.With(model, null));
+
+        Assert.DoesNotContain("oauth/link", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"first-run\"", html, StringComparison.Ordinal);
+        Assert.Contains("<li id=\"first-run-hh\">", html, StringComparison.Ordinal);
+        Assert.Matches("id=\"first-run-hh\".*?not set yet</span></li>", html);
+    }
+
     [Theory]
     [InlineData("/api/vacancies", "status")]
     [InlineData("/api/vacancies?code=k%2By", "status?code=k%2By")]
