@@ -2,6 +2,8 @@ using System.Globalization;
 using HhFunctions.State;
 using HhFunctions.Vacancies;
 using HhFunctions.Pages;
+using HhFunctions.Telegram;
+using Microsoft.Extensions.Options;
 
 namespace HhFunctions.Vacancies;
 
@@ -65,14 +67,21 @@ public sealed record VacanciesModel(
     DateTimeOffset From,
     int StoredCount,
     IReadOnlyList<string> Sources,
-    IReadOnlyList<VacancyRecord> Matching);
+    IReadOnlyList<VacancyRecord> Matching)
+{
+    /// <summary>The watch has something to look for (Search__Queries, saved searches or similar vacancies).</summary>
+    public bool WatchConfigured { get; init; }
+
+    /// <summary>Telegram__BotToken and Telegram__ChatId are set: the bot's /watch works.</summary>
+    public bool TelegramConfigured { get; init; }
+}
 
 /// <summary>
 /// GET /api/vacancies: the newest stored matches with filters, new vacancies per day over the last 30 days and
 /// the salary distribution per source as inline SVG (no script, no CDN), and links to the CSV and JSON exports
 /// (<see cref="VacanciesView"/>). Reads only the months it shows (the store is partitioned by month of first sight).
 /// </summary>
-public sealed class VacanciesPage(IVacancyStore store, TimeProvider time)
+public sealed class VacanciesPage(IVacancyStore store, IOptions<SearchOptions> search, IOptions<TelegramOptions> telegram, TimeProvider time)
 {
     public const int RowsShown = 200;
     public const int ChartDays = 30;
@@ -94,6 +103,10 @@ public sealed class VacanciesPage(IVacancyStore store, TimeProvider time)
         var visible = all.Where(v => !hidden.Contains(v.Id)).ToList();
         var sources = visible.SelectMany(v => v.Sources).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var matching = visible.Where(filter.Matches).OrderByDescending(v => v.PublishedAt ?? v.FirstSeen).ThenBy(v => v.Id, StringComparer.Ordinal).ToList();
-        return new VacanciesModel(filter, problems, functionKey, now, from, visible.Count, sources, matching);
+        return new VacanciesModel(filter, problems, functionKey, now, from, visible.Count, sources, matching)
+        {
+            WatchConfigured = search.Value.HasSources,
+            TelegramConfigured = telegram.Value.IsConfigured,
+        };
     }
 }

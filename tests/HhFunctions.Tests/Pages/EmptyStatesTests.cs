@@ -98,6 +98,44 @@ public sealed class EmptyStatesTests
         Assert.Matches("id=\"first-run-hh\".*?not set yet</span></li>", html);
     }
 
+    [Fact]
+    public async Task VacanciesPage_NothingToWatchNoTelegram_SaysWhichSettingFillsTheChartsAndNoWatchCommand()
+    {
+        using var app = FreshInstall();
+
+        var html = await GetAsync(app, "/api/vacancies");
+
+        Assert.DoesNotContain("<svg", html, StringComparison.Ordinal);
+        Assert.Contains("<p class=\"muted\" id=\"per-day-empty\">The watch has nothing to look for yet: set Search__Queries", html, StringComparison.Ordinal);
+        Assert.Contains("<p class=\"muted\" id=\"salary-empty\">No salaries in RUR to chart yet. The watch has nothing to look for yet: set Search__Queries", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"empty\">No vacancies match. The watch stores what Search__Queries, saved searches and similar vacancies find. None of them is set yet.</p>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("/watch", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VacanciesPage_WatchSetNothingStoredYet_SaysTheWatchFillsItAndPointsToWatchCommand()
+    {
+        using var app = WatchTestExtensions.WatchApp();
+
+        var html = await GetAsync(app, "/api/vacancies");
+
+        Assert.DoesNotContain("<svg", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"per-day-empty\">Nothing stored yet: the watch stores what Search__Queries", html, StringComparison.Ordinal);
+        Assert.Contains("see /watch in Telegram.</p>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VacanciesPage_StoredButFilteredOut_SaysTheFiltersMatchNothing()
+    {
+        using var app = WatchTestExtensions.WatchApp();
+        await VacanciesPageTests.SeedAsync(app);
+
+        var html = await GetAsync(app, "/api/vacancies?text=nothing-like-this");
+
+        Assert.Contains("id=\"per-day-empty\">No vacancy that matches the filters was first seen in the last 30 days.</p>", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"salary-empty\">No salaries in RUR to chart yet: no stored vacancy matches the filters.</p>", html, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/api/vacancies", "status")]
     [InlineData("/api/vacancies?code=k%2By", "status?code=k%2By")]
