@@ -19,7 +19,7 @@ public sealed class ApplicationsEndpoint(IApplicationStore store, IOptions<Apply
         ArgumentNullException.ThrowIfNull(request);
         var records = await store.ListAsync(ct);
         var report = FunnelReport.Build(records, time.GetUtcNow(), options.Value.SilentAfter);
-        return request.WantsJson() ? HttpEndpoints.Json(200, report) : PageRenderer.Result<ApplicationsView>(200, ApplicationsView.With(report, records, request.QueryValue("code")));
+        return request.WantsJson() ? HttpEndpoints.Json(200, report) : PageRenderer.Result<ApplicationsView>(200, ApplicationsView.With(report, records, options.Value, request.QueryValue("code")));
     }
 
     /// <summary>/api/applications.csv or .json (the format is the path's extension).</summary>

@@ -136,6 +136,33 @@ public sealed class EmptyStatesTests
         Assert.Contains("id=\"salary-empty\">No salaries in RUR to chart yet: no stored vacancy matches the filters.</p>", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ApplicationsPage_ModeOffNothingSent_SaysHowToTurnItOnAndWhatFillsTheFunnel()
+    {
+        using var app = new AppFactory();
+
+        var html = await GetAsync(app, "/api/applications");
+
+        Assert.Contains("<p id=\"apply-mode\">Apply__Mode: <strong>off</strong>", html, StringComparison.Ordinal);
+        Assert.Contains("set Apply__Mode to confirm", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"funnel-empty\">No applications sent yet.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<svg", html, StringComparison.Ordinal);
+        Assert.Contains("No applications yet.", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("confirm", "all", "<strong>confirm</strong> — new matches from all (Apply__AutoSources) get their letter shown in Telegram")]
+    [InlineData("auto", "C# jobs", "<strong>auto</strong> — new matches from C# jobs (Apply__AutoSources) are applied to without asking")]
+    public async Task ApplicationsPage_ModeOn_SaysWhatHappensToNewMatches(string mode, string sources, string expected)
+    {
+        using var app = await ApplyTestKit.StartAsync(new Dictionary<string, string?> { ["Apply:Mode"] = mode, ["Apply:AutoSources"] = sources });
+
+        var html = await GetAsync(app, "/api/applications");
+
+        Assert.Contains(expected, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("set Apply__Mode to confirm", html, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/api/vacancies", "status")]
     [InlineData("/api/vacancies?code=k%2By", "status?code=k%2By")]
