@@ -45,7 +45,7 @@ public sealed class OAuthEndpoints(OAuthFlow flow, PublicUrls urls)
             return HttpEndpoints.Problem(request, status, Title(result.Error), result.Message);
         }
 
-        return HttpEndpoints.Html(200, AccessPages.ConnectedPage(result));
+        return PageRenderer.Result<ConnectedView>(200, ConnectedView.With(result, StatusLink.For(request)));
     }
 
     private static string Title(CallbackError error) => error switch

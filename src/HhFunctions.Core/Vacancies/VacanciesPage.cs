@@ -1,8 +1,9 @@
 using System.Globalization;
-using System.Text;
 using HhFunctions.State;
 using HhFunctions.Vacancies;
 using HhFunctions.Pages;
+using HhFunctions.Telegram;
+using Microsoft.Extensions.Options;
 
 namespace HhFunctions.Vacancies;
 
@@ -57,17 +58,38 @@ public sealed record VacancyFilter(string? Source, decimal? MinSalary, string? T
     }
 }
 
+/// <summary>What the Vacancies page shows: the filter, the stored vacancies' sources and those that match it.</summary>
+public sealed record VacanciesModel(
+    VacancyFilter Filter,
+    IReadOnlyList<string> Problems,
+    string? FunctionKey,
+    DateTimeOffset Now,
+    DateTimeOffset From,
+    int StoredCount,
+    IReadOnlyList<string> Sources,
+    IReadOnlyList<VacancyRecord> Matching)
+{
+    /// <summary>The watch has something to look for (Search__Queries, saved searches or similar vacancies).</summary>
+    public bool WatchConfigured { get; init; }
+
+    /// <summary>Telegram__BotToken and Telegram__ChatId are set: the bot's /watch works.</summary>
+    public bool TelegramConfigured { get; init; }
+}
+
 /// <summary>
 /// GET /api/vacancies: the newest stored matches with filters, new vacancies per day over the last 30 days and
-/// the salary distribution per source as inline SVG (no script, no CDN), and links to the CSV and JSON exports.
-/// Reads only the months it shows (the store is partitioned by month of first sight).
+/// the salary distribution per source as inline SVG (no script, no CDN), and links to the CSV and JSON exports
+/// (<see cref="VacanciesView"/>). Reads only the months it shows (the store is partitioned by month of first sight).
 /// </summary>
-public sealed class VacanciesPage(IVacancyStore store, TimeProvider time)
+public sealed class VacanciesPage(IVacancyStore store, IOptions<SearchOptions> search, IOptions<TelegramOptions> telegram, TimeProvider time)
 {
     public const int RowsShown = 200;
     public const int ChartDays = 30;
 
-    public async Task<string> RenderAsync(VacancyFilter filter, IReadOnlyList<string> problems, string? functionKey, CancellationToken ct)
+    public async Task<string> RenderAsync(VacancyFilter filter, IReadOnlyList<string> problems, string? functionKey, CancellationToken ct) =>
+        await PageRenderer.RenderAsync<VacanciesView>(VacanciesView.With(await GetAsync(filter, problems, functionKey, ct)));
+
+    public async Task<VacanciesModel> GetAsync(VacancyFilter filter, IReadOnlyList<string> problems, string? functionKey, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(problems);
@@ -81,72 +103,10 @@ public sealed class VacanciesPage(IVacancyStore store, TimeProvider time)
         var visible = all.Where(v => !hidden.Contains(v.Id)).ToList();
         var sources = visible.SelectMany(v => v.Sources).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var matching = visible.Where(filter.Matches).OrderByDescending(v => v.PublishedAt ?? v.FirstSeen).ThenBy(v => v.Id, StringComparer.Ordinal).ToList();
-        var key = functionKey is { Length: > 0 } k ? "?code=" + Uri.EscapeDataString(k) : string.Empty;
-
-        var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"""
-            <h1>Vacancies</h1>
-            <p class="muted" id="summary">{visible.Count} stored from {HtmlPage.E(from.ToString("MMMM yyyy", CultureInfo.InvariantCulture))} on; {matching.Count} match the filters{(matching.Count > RowsShown ? $", the newest {RowsShown} are listed" : string.Empty)}. Export everything: <a id="csv" href="vacancies.csv{key}">CSV</a> · <a id="json" href="vacancies.json{key}">JSON</a></p>
-            """);
-        foreach (var p in problems)
+        return new VacanciesModel(filter, problems, functionKey, now, from, visible.Count, sources, matching)
         {
-            sb.Append("<p class=\"warn problem\">").Append(HtmlPage.E(p)).Append("</p>");
-        }
-
-        AppendForm(sb, filter, sources, functionKey);
-        sb.Append(CultureInfo.InvariantCulture, $"<h2>New vacancies per day, last {ChartDays} days</h2>");
-        sb.Append(VacancyCharts.PerDay(matching, now, ChartDays));
-        sb.Append("<h2>Salary distribution per source</h2>");
-        sb.Append(VacancyCharts.SalaryBySource(matching, filter.Source is null ? sources : [filter.Source]));
-        sb.Append("<h2>Newest matches</h2>");
-        if (matching.Count == 0)
-        {
-            sb.Append("<p class=\"muted\" id=\"empty\">No vacancies match. The watch stores what Search__Queries, saved searches and similar vacancies find; see /watch in Telegram.</p>");
-        }
-        else
-        {
-            sb.Append("<table id=\"vacancies\" class=\"stack\"><thead><tr><th>Vacancy</th><th>Employer</th><th>Salary</th><th>Area</th><th>Published</th><th>Sources</th></tr></thead><tbody>");
-            foreach (var v in matching.Take(RowsShown))
-            {
-                var name = v.Url is { } u && Uri.TryCreate(u, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttps
-                    ? $"<a href=\"{HtmlPage.E(url.AbsoluteUri)}\">{HtmlPage.E(v.Name)}</a>"
-                    : HtmlPage.E(v.Name);
-                sb.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"title\">{name}{(v.Archived ? " <span class=\"muted\">(archived)</span>" : string.Empty)}</td><td data-label=\"Employer\">{HtmlPage.E(v.Employer)}</td><td class=\"nowrap\" data-label=\"Salary\">{HtmlPage.E(VacancyDigest.Salary(v))}</td><td data-label=\"Area\">{HtmlPage.E(v.Area)}</td><td class=\"nowrap\" data-label=\"Published\">{Time(v.PublishedAt)}</td><td data-label=\"Sources\">{HtmlPage.E(string.Join(", ", v.Sources))}</td></tr>");
-            }
-
-            sb.Append("</tbody></table>");
-        }
-
-        sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Generated {Time(now)}. Times are UTC. Hidden vacancies (Hide in Telegram) are left out here and kept in the exports.</p>");
-        return HtmlPage.Render("Vacancies", sb.ToString());
+            WatchConfigured = search.Value.HasSources,
+            TelegramConfigured = telegram.Value.IsConfigured,
+        };
     }
-
-    private static void AppendForm(StringBuilder sb, VacancyFilter filter, List<string> sources, string? functionKey)
-    {
-        sb.Append("<form id=\"filters\" method=\"get\" class=\"card\">");
-        if (functionKey is { Length: > 0 })
-        {
-            sb.Append("<input type=\"hidden\" name=\"code\" value=\"").Append(HtmlPage.E(functionKey)).Append("\">");
-        }
-
-        sb.Append("<label>Source <select name=\"source\" id=\"source\"><option value=\"\">all</option>");
-        foreach (var s in sources.Union(filter.Source is null ? [] : [filter.Source], StringComparer.Ordinal))
-        {
-            sb.Append("<option").Append(s == filter.Source ? " selected" : string.Empty).Append('>').Append(HtmlPage.E(s)).Append("</option>");
-        }
-
-        sb.Append("</select></label> ");
-        sb.Append(CultureInfo.InvariantCulture, $"<label>Salary at least <input name=\"salary\" id=\"salary\" type=\"number\" min=\"0\" step=\"1000\" value=\"{filter.MinSalary?.ToString(CultureInfo.InvariantCulture)}\"></label> ");
-        sb.Append(CultureInfo.InvariantCulture, $"<label>Text <input name=\"text\" id=\"text\" type=\"search\" value=\"{HtmlPage.E(filter.Text)}\"></label> ");
-        sb.Append("<label>Months <select name=\"months\" id=\"months\">");
-        foreach (var m in VacancyFilter.MonthChoices)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"<option{(m == filter.Months ? " selected" : string.Empty)}>{m}</option>");
-        }
-
-        sb.Append("</select></label> <button type=\"submit\" class=\"button\">Filter</button></form>");
-    }
-
-    private static string Time(DateTimeOffset? t) =>
-        t is { } v ? HtmlPage.E(v.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)) : "—";
 }

@@ -77,7 +77,7 @@ public static partial class HttpEndpoints
         ArgumentNullException.ThrowIfNull(request);
         return request.WantsJson()
             ? TypedResults.Problem(detail: detail, statusCode: status, title: title)
-            : Html(status, HtmlPage.Message(title, detail));
+            : PageRenderer.Result<MessageView>(status, MessageView.With(title, detail, StatusLink.For(request)));
     }
 
     public static IResult Html(int status, string html) => Results.Text(html, "text/html; charset=utf-8", Encoding.UTF8, status);

@@ -18,6 +18,19 @@ public sealed class StatusFunctionTests
     }
 
     [Fact]
+    public async Task HandleAsync_Html_ShowsTheResolvedDataFolder()
+    {
+        using var app = new AppFactory();
+
+        using var response = await GetStatusAsync(app, "text/html");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("id=\"data-folder\"", html, StringComparison.Ordinal);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(Path.GetFullPath(app.DataPath)), html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HandleAsync_AcceptJson_ReturnsTheModelAsJson()
     {
         using var app = new AppFactory();

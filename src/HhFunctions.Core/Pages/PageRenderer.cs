@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using HhFunctions.Web;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace HhFunctions.Pages;
+
+/// <summary>
+/// Renders the pages' Razor components to HTML on the server: no Blazor runtime, no script, every value HTML-encoded
+/// by the renderer. The components take all they show as parameters, so the renderer needs no app services: it gets
+/// only <see cref="PageEncoder"/>, and a fresh <see cref="HtmlRenderer"/> per page (one renderer keeps every root
+/// component it ever rendered until it is disposed).
+/// </summary>
+public static class PageRenderer
+{
+    /// <summary>The page as HTML.</summary>
+    public static async Task<string> RenderAsync<TComponent>(IReadOnlyDictionary<string, object?> parameters)
+        where TComponent : IComponent
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        await using var renderer = new HtmlRenderer(RendererServices.Instance, NullLoggerFactory.Instance);
+        var html = await renderer.Dispatcher.InvokeAsync(async () =>
+        {
+            var root = await renderer.RenderComponentAsync<TComponent>(ParameterView.FromDictionary(parameters.ToDictionary()));
+            using var writer = new StringWriter(CultureInfo.InvariantCulture);
+            root.WriteHtmlTo(writer);
+            return writer.ToString();
+        });
+
+        // The renderer closes void elements XHTML-style (<input ... />); the pages are HTML5 (<input ...>). Every value
+        // it writes is encoded (no '>' of its own), so " />" only ever comes from those element ends.
+        return html.Replace(" />", ">", StringComparison.Ordinal);
+    }
+
+    /// <summary>The page as the answer: text/html, UTF-8, with <paramref name="status"/>; rendered when the answer is written.</summary>
+    public static IResult Result<TComponent>(int status, IReadOnlyDictionary<string, object?> parameters)
+        where TComponent : IComponent =>
+        new PageResult<TComponent>(status, parameters);
+
+    private sealed class PageResult<TComponent>(int status, IReadOnlyDictionary<string, object?> parameters) : IResult
+        where TComponent : IComponent
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var html = await RenderAsync<TComponent>(parameters);
+            await HttpEndpoints.Html(status, html).ExecuteAsync(httpContext);
+        }
+    }
+
+    /// <summary>What the renderer asks its service provider for: only the encoder is given.</summary>
+    private sealed class RendererServices : IServiceProvider
+    {
+        public static readonly RendererServices Instance = new();
+
+        public object? GetService(Type serviceType) => serviceType == typeof(HtmlEncoder) ? PageEncoder.Instance : null;
+    }
+}
