@@ -8,6 +8,7 @@ public static class StatusPageExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddTransient<StatusService>();
         builder.Services.AddTransient<StatusEndpoint>();
+        StatusPageWarmUp.Start(); // the page renderer's first use, on another thread while the host starts
         return builder;
     }
 }
