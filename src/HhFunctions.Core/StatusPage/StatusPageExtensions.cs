@@ -14,6 +14,7 @@ public static class StatusPageExtensions
         builder.Services.AddTransient<StatusEndpoint>();
         builder.Services.AddTransient<StatusCommand>();
         builder.Services.AddBotCommand<StatusCommand>("status", string.Empty, "account, token, and each resume's last raise, next time and outcome", async (c, _, ct) => await c.StatusAsync(ct));
+        StatusPageWarmUp.Start(); // the page renderer's first use, on another thread while the host starts
         return builder;
     }
 
