@@ -11,7 +11,7 @@ public static class CrmRecords
     public const int ContactType = 3;
 
     /// <summary>The text a repeat response's comment carries, by which a re-send finds it.</summary>
-    public static string ResponseMarker(string topicId) => "hh.ru response " + topicId;
+    public static string ResponseMarker(string topicId) => "[hh.ru response " + topicId + "]";
 
     /// <summary>The text the PDF comment carries, by which a re-send finds it.</summary>
     public static string PdfMarker(string topicId) => "(hh.ru topic " + topicId + ")";
@@ -64,7 +64,7 @@ public static class CrmRecords
         {
             ["ENTITY_ID"] = leadId,
             ["ENTITY_TYPE"] = "lead",
-            ["COMMENT"] = "New response on hh.ru: " + c.Title + "\n" + c.Summary,
+            ["COMMENT"] = "New response on hh.ru " + ResponseMarker(c.TopicId) + ": " + c.Title + "\n" + c.Summary,
         },
     };
 

@@ -51,8 +51,8 @@ public sealed class JsonFileFolder(string folder, string lockFile, JsonSerialize
 
     public async Task WriteAsync<T>(string file, T value, CancellationToken ct)
     {
-        Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, file);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!); // the folder, or a subfolder of it (recruiting's topics/, people/)
         var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         await using (var stream = File.Create(temp))
         {

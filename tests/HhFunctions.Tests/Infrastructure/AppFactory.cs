@@ -34,6 +34,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         Hh = sibling?.Hh ?? new FakeHhApi(Time);
         Telegram = sibling?.Telegram ?? new FakeTelegramApi();
         Chat = sibling?.Chat ?? new FakeChatApi();
+        Bitrix24 = sibling?.Bitrix24 ?? new FakeBitrix24Portal(Time);
         _services = sibling?._services;
         _settings = new Dictionary<string, string?>
         {
@@ -93,6 +94,9 @@ public sealed class AppFactory : WebApplicationFactory<Program>
 
     public FakeChatApi Chat { get; }
 
+    /// <summary>The Bitrix24 portal; the app calls it only when Bitrix24:WebhookUrl is set to <see cref="FakeBitrix24Portal.WebhookUrl"/>.</summary>
+    public FakeBitrix24Portal Bitrix24 { get; }
+
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
 
     public Uri RedirectUri { get; } = new("https://hhfunctions.example/api/oauth/callback");
@@ -110,7 +114,7 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
-            services.AddSingleton<IHttpMessageHandlerBuilderFilter>(new FakeNetworkFilter(new FakeNetwork(Hh, Telegram) { Chat = Chat }));
+            services.AddSingleton<IHttpMessageHandlerBuilderFilter>(new FakeNetworkFilter(new FakeNetwork(Hh, Telegram) { Chat = Chat, Bitrix24 = Bitrix24 }));
             _services?.Invoke(services);
         });
     }
