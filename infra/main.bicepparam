@@ -4,7 +4,7 @@
 //   export HH_CLIENT_ID=... HH_CLIENT_SECRET=... TELEGRAM_BOT_TOKEN=... TELEGRAM_CHAT_ID=...
 //   az deployment group create --resource-group <rg> --parameters infra/main.bicepparam
 //
-// An unset or empty variable selects the template's default; for the three secrets it keeps the value
+// An unset or empty variable selects the template's default; for a secret it keeps the value
 // already stored in Key Vault. The GitHub workflow (.github/workflows/deploy.yml) sets the same variables
 // from repository secrets and variables.
 using './main.bicep'
@@ -22,6 +22,9 @@ param telegramBotToken = readEnvironmentVariable('TELEGRAM_BOT_TOKEN', '')
 param telegramChatId = readEnvironmentVariable('TELEGRAM_CHAT_ID', '')
 param telegramWebhookSecret = readEnvironmentVariable('TELEGRAM_WEBHOOK_SECRET', '')
 param telegramNotify = readEnvironmentVariable('TELEGRAM_NOTIFY', '')
+
+// Bitrix24 incoming webhook (recruiting writes responses into the CRM; docs/bitrix24.md)
+param bitrix24WebhookUrl = readEnvironmentVariable('BITRIX24_WEBHOOK_URL', '')
 
 // Raising resumes
 param bumpSchedule = readEnvironmentVariable('BUMP_SCHEDULE', '')

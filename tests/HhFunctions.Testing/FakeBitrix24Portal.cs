@@ -45,7 +45,7 @@ public enum Bitrix24Fault
 /// per-method time budget in ten one-minute baskets (429 OPERATION_TIME_LIMIT with <c>operating_reset_at</c>) and a
 /// <c>time</c> object in every answer. Methods: batch (with <c>$result[key][…]</c> references), crm.item.add/update/get/list
 /// (lead 1, deal 2, contact 3), the legacy crm.lead/contact/deal add and list, crm.duplicate.findbycomm,
-/// crm.timeline.comment.add, crm.status.list/add. Faults can be scripted per method; every request is recorded.
+/// crm.timeline.comment.add/list, crm.status.list/add. Faults can be scripted per method; every request is recorded.
 /// </summary>
 public sealed partial class FakeBitrix24Portal
 {
@@ -581,6 +581,7 @@ public sealed partial class FakeBitrix24Portal
         ["crm.contact.list"] = (f, p) => f.LegacyList(3, p),
         ["crm.duplicate.findbycomm"] = (f, p) => f.FindByComm(p),
         ["crm.timeline.comment.add"] = (f, p) => f.CommentAdd(p),
+        ["crm.timeline.comment.list"] = (f, p) => f.CommentList(p),
         ["crm.status.list"] = (f, p) => f.StatusList(p),
         ["crm.status.add"] = (f, p) => f.StatusAdd(p),
     };
@@ -807,9 +808,94 @@ public sealed partial class FakeBitrix24Portal
         }
 
         var id = ++_nextId;
-        Comments.Enqueue(new Bitrix24Comment(id, entityType!, entityId, comment, files));
+        Comments.Enqueue(new Bitrix24Comment(id, entityType!, entityId, comment, files) { Created = _time.GetUtcNow() });
         return Ok(id);
     }
+
+    /// <summary>
+    /// crm.timeline.comment.list (B24 crm-timeline-comment-list.md): <c>filter</c> must name both ENTITY_ID and
+    /// ENTITY_TYPE; an owner that does not exist (or is not readable) gets the documented 400 with an empty code,
+    /// "Access denied.". Rows carry string ids (ID, ENTITY_ID, AUTHOR_ID), CREATED and COMMENT, and FILES as an object
+    /// keyed by file id; <c>select</c> narrows the fields, <c>order</c> sorts by ID or CREATED (ascending when not given:
+    /// the docs do not say, and the oldest-first reading is the one that pushes a recent comment past the first page),
+    /// and pages are 50 with <c>total</c> and <c>next</c>.
+    /// </summary>
+    private JsonObject CommentList(JsonObject p)
+    {
+        var filter = p["filter"] as JsonObject;
+        var entityType = Str(filter?["ENTITY_TYPE"]);
+        var idText = Str(filter?["ENTITY_ID"]);
+        if (string.IsNullOrEmpty(entityType) || string.IsNullOrEmpty(idText))
+        {
+            throw new PortalError(HttpStatusCode.BadRequest, "", "ENTITY_ID and ENTITY_TYPE are required in filter");
+        }
+
+        var type = entityType switch { "lead" => 1, "deal" => 2, "contact" => 3, _ => 0 };
+        if (type == 0 || !long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var entityId) || !_items[type].ContainsKey(entityId))
+        {
+            throw new PortalError(HttpStatusCode.BadRequest, "", "Access denied.");
+        }
+
+        var matching = Comments.Where(c => c.EntityType == entityType && c.EntityId == entityId).OrderBy(c => c.Id).ToList();
+        if (p["order"] is JsonObject order && order.FirstOrDefault() is { Key: "ID" or "CREATED" } o && Str(o.Value)?.ToUpperInvariant() == "DESC")
+        {
+            matching.Reverse();
+        }
+
+        var select = Strings(p["select"]);
+        var rows = new List<JsonObject>();
+        foreach (var c in matching)
+        {
+            var files = new JsonObject();
+            foreach (var (file, i) in c.Files.Select((f, i) => (f, i)))
+            {
+                var fileId = c.Id * 10 + i;
+                files[fileId.ToString(CultureInfo.InvariantCulture)] = new JsonObject
+                {
+                    ["id"] = fileId,
+                    ["date"] = IsoTime(c.Created),
+                    ["type"] = "file",
+                    ["name"] = file.Name,
+                    ["size"] = file.Content.Length,
+                    ["authorId"] = UserId,
+                    ["urlDownload"] = $"https://{Host}/disk/downloadFile/{fileId}/?&ncc=1&filename={Uri.EscapeDataString(file.Name)}",
+                };
+            }
+
+            var row = new JsonObject
+            {
+                ["ID"] = c.Id.ToString(CultureInfo.InvariantCulture),
+                ["ENTITY_ID"] = c.EntityId.ToString(CultureInfo.InvariantCulture),
+                ["ENTITY_TYPE"] = c.EntityType,
+                ["CREATED"] = IsoTime(c.Created),
+                ["COMMENT"] = c.Comment,
+                ["AUTHOR_ID"] = UserId.ToString(CultureInfo.InvariantCulture),
+                ["FILES"] = files,
+            };
+            if (select.Count > 0 && !select.Contains("*"))
+            {
+                foreach (var key in row.Select(r => r.Key).Where(k => !select.Contains(k)).ToList())
+                {
+                    row.Remove(key);
+                }
+            }
+
+            rows.Add(row);
+        }
+
+        var (page, total, next) = Page(rows, p["start"]);
+        var envelope = Ok(new JsonArray(page.Select(r => (JsonNode)r).ToArray()));
+        envelope["total"] = total;
+        if (next is not null)
+        {
+            envelope["next"] = next;
+        }
+
+        return envelope;
+    }
+
+    private static string IsoTime(DateTimeOffset moment) =>
+        moment.ToOffset(TimeSpan.FromHours(3)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
     private JsonObject StatusList(JsonObject p)
     {
@@ -1000,8 +1086,8 @@ public sealed partial class FakeBitrix24Portal
             ["finish"] = finish.ToUnixTimeMilliseconds() / 1000.0,
             ["duration"] = (finish - start).TotalSeconds,
             ["processing"] = (finish - start).TotalSeconds,
-            ["date_start"] = start.ToOffset(TimeSpan.FromHours(3)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
-            ["date_finish"] = finish.ToOffset(TimeSpan.FromHours(3)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+            ["date_start"] = IsoTime(start),
+            ["date_finish"] = IsoTime(finish),
         };
         if (method is not null && _baskets.TryGetValue(method, out var baskets) && baskets.Count > 0)
         {
@@ -1175,4 +1261,8 @@ public sealed record Bitrix24Request(string Method, string HttpMethod, string? U
 }
 
 /// <summary>A timeline comment: its id, owner, text and files (name, bytes).</summary>
-public sealed record Bitrix24Comment(long Id, string EntityType, long EntityId, string Comment, IReadOnlyList<(string Name, byte[] Content)> Files);
+public sealed record Bitrix24Comment(long Id, string EntityType, long EntityId, string Comment, IReadOnlyList<(string Name, byte[] Content)> Files)
+{
+    /// <summary>When the portal saved it (CREATED in crm.timeline.comment.list).</summary>
+    public DateTimeOffset Created { get; init; }
+}

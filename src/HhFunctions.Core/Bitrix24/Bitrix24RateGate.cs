@@ -12,12 +12,24 @@ namespace HhFunctions.Bitrix24;
 /// <item>once the level is above one, at least 1/RatePerSecond after the previous request: sustained throughput equals
 /// the drain rate, so the level stays near one instead of climbing to the ceiling.</item>
 /// </list>
+/// After a <c>503 QUERY_LIMIT_EXCEEDED</c> (<see cref="OnRateLimited"/>) the bucket counts as full, and the gate also
+/// halves its pace (down to an eighth of RatePerSecond): the portal's counter is shared, so someone else is spending
+/// it, and the docs' advice is to lower the rate. While slowed, each request waits at least 1/pace after the previous
+/// one whatever the level; every <see cref="PaceRecovery"/> without another 503 doubles the pace back, up to
+/// RatePerSecond. A <c>429 OPERATION_TIME_LIMIT</c> does not touch the gate: it is one method's time budget, and the
+/// client pauses that method alone.
 /// Requests book their moment under a lock, so concurrent callers queue in order. A caller cancelled while waiting
 /// leaves its booked moment unused (the bucket only ever errs on the slow side).
 /// </summary>
 public sealed class Bitrix24RateGate : IBitrix24RateGate
 {
+    /// <summary>The lowest pace after 503s, as a fraction of RatePerSecond.</summary>
+    public const double MinPaceFraction = 1.0 / 8;
+
     private const double Epsilon = 1e-9;
+
+    /// <summary>How long the pace stays as it is after a 503 before it doubles back (and again after each such period).</summary>
+    public static readonly TimeSpan PaceRecovery = TimeSpan.FromMinutes(1);
 
     private readonly TimeProvider _time;
     private readonly double _rate;
@@ -25,6 +37,8 @@ public sealed class Bitrix24RateGate : IBitrix24RateGate
     private double _level; // at _at, which may lie in the future (booked requests)
     private DateTimeOffset _at;
     private DateTimeOffset _last = DateTimeOffset.MinValue; // the last booked request
+    private double _pace; // requests per second while slowed after a 503; _rate otherwise
+    private DateTimeOffset _paceSince; // the last 503, or the last doubling back since
 
     public Bitrix24RateGate(IOptions<Bitrix24Options> options, TimeProvider time)
     {
@@ -34,6 +48,7 @@ public sealed class Bitrix24RateGate : IBitrix24RateGate
         _rate = options.Value.RatePerSecond > 0 ? options.Value.RatePerSecond : 2;
         Ceiling = Math.Max(1, options.Value.Burst / 2.0);
         _at = time.GetUtcNow();
+        _pace = _rate;
     }
 
     /// <summary>The highest level this app lets the bucket reach: half the portal's burst allowance.</summary>
@@ -41,6 +56,19 @@ public sealed class Bitrix24RateGate : IBitrix24RateGate
 
     /// <summary>The steady spacing between requests once the level is above one: 1/RatePerSecond.</summary>
     public TimeSpan Spacing => TimeSpan.FromSeconds(1 / _rate);
+
+    /// <summary>Requests per second the gate allows now: RatePerSecond, or less for a while after a 503.</summary>
+    public double Pace
+    {
+        get
+        {
+            lock (_gate)
+            {
+                RecoverPace(_time.GetUtcNow());
+                return _pace;
+            }
+        }
+    }
 
     public async ValueTask WaitAsync(CancellationToken ct)
     {
@@ -70,15 +98,29 @@ public sealed class Bitrix24RateGate : IBitrix24RateGate
                 }
             }
 
+            // Slowed after a 503: at least 1/pace after the previous request, whatever the level.
+            RecoverPace(now);
+            if (_pace < _rate - Epsilon && _last != DateTimeOffset.MinValue)
+            {
+                var paced = _last + Seconds(1 / _pace);
+                if (paced > slot)
+                {
+                    slot = paced;
+                }
+            }
+
             _level = LevelAt(slot) + 1;
             _at = slot;
             _last = slot;
         }
 
-        // A delay may end a hair early on some clocks: never go before the booked moment.
-        while (_time.GetUtcNow() < slot)
+        // Never go before the booked moment. The wait is read once per round (read twice, the clock could pass the
+        // slot in between: a negative delay throws, and exactly -1 ms means "forever"), and rounded up to whole
+        // milliseconds: timers count whole milliseconds, so a shorter delay ends at once, and on a clock that only
+        // moves when told to (FakeTimeProvider) the loop would never end.
+        while (slot - _time.GetUtcNow() is var wait && wait > TimeSpan.Zero)
         {
-            await Task.Delay(slot - _time.GetUtcNow(), _time, ct);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), _time, ct);
         }
     }
 
@@ -87,6 +129,9 @@ public sealed class Bitrix24RateGate : IBitrix24RateGate
         lock (_gate)
         {
             var now = _time.GetUtcNow();
+            RecoverPace(now);
+            _pace = Math.Max(_rate * MinPaceFraction, _pace / 2);
+            _paceSince = now;
             if (now >= _at)
             {
                 _at = now;
@@ -119,6 +164,15 @@ public sealed class Bitrix24RateGate : IBitrix24RateGate
             _level = Math.Max(0, state.Level);
             _at = state.At;
             _last = _level > 1 ? state.At : DateTimeOffset.MinValue;
+        }
+    }
+
+    private void RecoverPace(DateTimeOffset now)
+    {
+        while (_pace < _rate && now - _paceSince >= PaceRecovery)
+        {
+            _pace = Math.Min(_rate, _pace * 2);
+            _paceSince += PaceRecovery;
         }
     }
 

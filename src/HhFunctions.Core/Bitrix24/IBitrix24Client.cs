@@ -103,14 +103,14 @@ public sealed class Bitrix24Exception : Exception
 /// <summary>
 /// The portal's leaky bucket as the app sees it: each request adds one, the level drains at
 /// Bitrix24__RatePerSecond, and a request waits while it would take the level over the app's share of
-/// Bitrix24__Burst. A 503 fills it. Its state can be saved and restored, so the one writer that holds the portal's
-/// cross-instance lock continues where the previous holder stopped.
+/// Bitrix24__Burst. A 503 fills it and halves the pace for a while. Its level can be saved and restored, so the one
+/// writer that holds the portal's cross-instance lock continues where the previous holder stopped.
 /// </summary>
 public interface IBitrix24RateGate
 {
     ValueTask WaitAsync(CancellationToken ct);
 
-    /// <summary>The portal said 503 QUERY_LIMIT_EXCEEDED: treat the bucket as full.</summary>
+    /// <summary>The portal said 503 QUERY_LIMIT_EXCEEDED: treat the bucket as full, and slow down for a while.</summary>
     void OnRateLimited();
 
     Bitrix24BucketState Save();
