@@ -34,7 +34,14 @@ public sealed record Bitrix24Command(string Key, string Method, JsonObject Param
 /// <summary>A batch's answers by command key. A key is in exactly one of the two maps.</summary>
 public sealed record Bitrix24BatchResult(
     IReadOnlyDictionary<string, JsonNode?> Results,
-    IReadOnlyDictionary<string, Bitrix24Error> Errors);
+    IReadOnlyDictionary<string, Bitrix24Error> Errors)
+{
+    /// <summary>List commands' <c>result_total</c> by key (absent for other commands).</summary>
+    public IReadOnlyDictionary<string, long> Totals { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>List commands' <c>result_next</c> by key: the <c>start</c> of the next page, when there is one.</summary>
+    public IReadOnlyDictionary<string, long> Next { get; init; } = new Dictionary<string, long>();
+}
 
 /// <summary>One error from the portal: its HTTP status (200 inside a batch), <c>error</c> and <c>error_description</c>.</summary>
 public sealed record Bitrix24Error(int Status, string Code, string? Description);
