@@ -297,7 +297,11 @@ public sealed class FakeHhApi
     {
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(ct);
         var path = request.RequestUri!.AbsolutePath.TrimStart('/');
-        Requests.Enqueue(new RecordedRequest(request.Method.Method, request.RequestUri, request.Headers.Authorization?.Parameter, body, _time.GetUtcNow()));
+        Requests.Enqueue(new RecordedRequest(request.Method.Method, request.RequestUri, request.Headers.Authorization?.Parameter, body, _time.GetUtcNow())
+        {
+            UserAgent = request.Headers.NonValidated.TryGetValues("User-Agent", out var ua) ? ua.ToString() : null,
+            HhUserAgent = request.Headers.NonValidated.TryGetValues("HH-User-Agent", out var hhUa) ? hhUa.ToString() : null,
+        });
         if (Latency?.Invoke() is { } latency && latency > TimeSpan.Zero)
         {
             _time.Advance(latency);
@@ -897,4 +901,11 @@ public sealed class FakeNegotiation(string id, string vacancyId, string resumeId
     public bool HasUpdates { get; set; }
 }
 
-public sealed record RecordedRequest(string Method, Uri Uri, string? Bearer, string? Body, DateTimeOffset At);
+public sealed record RecordedRequest(string Method, Uri Uri, string? Bearer, string? Body, DateTimeOffset At)
+{
+    /// <summary>The User-Agent header as sent (null: none).</summary>
+    public string? UserAgent { get; init; }
+
+    /// <summary>The HH-User-Agent header as sent (null: none).</summary>
+    public string? HhUserAgent { get; init; }
+}

@@ -17,7 +17,9 @@ namespace HhFunctions.Testing;
 /// the "viewed" side effect of topic_id, paid access, the daily resume-view limit (reset at the fake clock's UTC
 /// midnight). A delivery loop POSTs webhook callbacks to the subscription URL the way hh.ru describes: 2-second
 /// timeout, re-sent with a growing interval unless the answer is 2xx or 409, with switches for duplicates, lost
-/// callbacks, out-of-order delivery and user_id "0". Ids are strings, dates look like 2025-06-22T07:52:29+0300.
+/// callbacks (webhooks off), a delay, out-of-order delivery and user_id "0". Ids are strings, dates look like
+/// 2025-06-22T07:52:29+0300. The User-Agent and Bearer checks and the per-path faults (FakeHhApi.Fail: 429, captcha,
+/// an HTML 5xx) are FakeHhApi's, so they hold for every employer call too.
 /// </summary>
 public sealed class FakeHhEmployer
 {
@@ -137,6 +139,30 @@ public sealed class FakeHhEmployer
     /// <summary>Every callback carries user_id "0" (seen in the wild; the app must not trust user_id alone).</summary>
     public bool ZeroUserId { get; set; }
 
+    /// <summary>Webhooks off: events still happen (negotiations, counters) but their callbacks are lost, never sent; the poll must find them.</summary>
+    public bool DropCallbacks { get; set; }
+
+    /// <summary>Every callback is sent twice with the same id (hh.ru re-sends; the app answers 409 to the second).</summary>
+    public bool DuplicateCallbacks { get; set; }
+
+    /// <summary>hh.ru sends a new callback this long after its event (zero: at once, on the next delivery).</summary>
+    public TimeSpan CallbackDelay { get; set; }
+
+    /// <summary>The status of the view-limit answer: 429 as the contract says (resumes/view_limit_exceeded); 403 to check the app reads the value, not the code.</summary>
+    public HttpStatusCode ViewLimitStatus { get; set; } = HttpStatusCode.TooManyRequests;
+
+    /// <summary>
+    /// UNCONFIRMED at hh.ru whether views of a responder's resume count against the daily limit: on (the default,
+    /// the careful reading) every served view counts; off, a resume with a response or invitation to this employer is free.
+    /// </summary>
+    public bool ResponderViewsCount { get; set; } = true;
+
+    /// <summary>
+    /// UNCONFIRMED at hh.ru whether a responder's contacts come back without topic_id: off (the default) they do; on,
+    /// GET /resumes/{id} without topic_id answers an empty contact list.
+    /// </summary>
+    public bool ContactsNeedTopic { get; set; }
+
     /// <summary>The growing intervals between attempts; after the last, hh.ru gives up on the callback.</summary>
     public IReadOnlyList<TimeSpan> RetryIntervals { get; set; } =
         [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15), TimeSpan.FromHours(1)];
@@ -233,6 +259,33 @@ public sealed class FakeHhEmployer
         }
     }
 
+    /// <summary>
+    /// A subscription already at hh.ru (as if POST /webhook/subscriptions happened earlier), with these action types and
+    /// vacancies_only_mine=false. hh.ru keeps one per user+application, so a second one throws.
+    /// </summary>
+    public FakeWebhookSubscription Subscribe(Uri url, params string[] actionTypes)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(actionTypes);
+        if (actionTypes.Length == 0 || actionTypes.Any(t => !ActionTypes.Contains(t)))
+        {
+            throw new ArgumentException("hh.ru needs at least one of its seven action types.", nameof(actionTypes));
+        }
+
+        lock (_gate)
+        {
+            if (Subscriptions.Count > 0)
+            {
+                throw new InvalidOperationException("hh.ru keeps one subscription per user and application (already_exist).");
+            }
+
+            var subscription = new FakeWebhookSubscription("sub" + Next().ToString(CultureInfo.InvariantCulture), url,
+                actionTypes.Select(t => new FakeWebhookAction(t, false)).ToList(), _time.GetUtcNow());
+            Subscriptions.Add(subscription);
+            return subscription;
+        }
+    }
+
     // ---- scripted answers (for FakeHhApi.Fail) ----
 
     public static HttpResponseMessage PaidAccess() => FakeHhApi.Errors(HttpStatusCode.Forbidden, "api_access_payment", "action_must_be_payed");
@@ -258,6 +311,14 @@ public sealed class FakeHhEmployer
     /// 2xx or 409 settles it; a timeout (2 s of fake time, or <see cref="RealDeliveryTimeout"/> of real time), a
     /// connection failure or any other status schedules the next attempt after a growing interval.
     /// </summary>
+    public async Task<IReadOnlyList<FakeDeliveryAttempt>> DeliverPendingAsync(HttpMessageHandler target, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        using var client = new HttpClient(target, disposeHandler: false);
+        return await DeliverPendingAsync(client, ct);
+    }
+
+    /// <inheritdoc cref="DeliverPendingAsync(HttpMessageHandler, CancellationToken)"/>
     public async Task<IReadOnlyList<FakeDeliveryAttempt>> DeliverPendingAsync(HttpClient target, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -307,6 +368,14 @@ public sealed class FakeHhEmployer
     }
 
     /// <summary>Delivers, then moves the fake clock to the next due attempt and delivers again, until nothing is pending (or <paramref name="maxRounds"/>).</summary>
+    public async Task<IReadOnlyList<FakeDeliveryAttempt>> DeliverUntilSettledAsync(HttpMessageHandler target, CancellationToken ct, int maxRounds = 20)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        using var client = new HttpClient(target, disposeHandler: false);
+        return await DeliverUntilSettledAsync(client, ct, maxRounds);
+    }
+
+    /// <inheritdoc cref="DeliverUntilSettledAsync(HttpMessageHandler, CancellationToken, int)"/>
     public async Task<IReadOnlyList<FakeDeliveryAttempt>> DeliverUntilSettledAsync(HttpClient target, CancellationToken ct, int maxRounds = 20)
     {
         var all = new List<FakeDeliveryAttempt>();
@@ -778,9 +847,14 @@ public sealed class FakeHhEmployer
             return FakeHhApi.Errors(HttpStatusCode.NotFound, "not_found");
         }
 
-        if (!TryCountView())
+        if (r.ContactsRefusal is { } refusal)
         {
-            return ViewLimitExceeded();
+            return ContactsRefused(refusal); // refused before it is served, so not a view
+        }
+
+        if (!TryCountView(r))
+        {
+            return ViewLimit();
         }
 
         var topic = topicId is null ? null : Negotiations.FirstOrDefault(n => n.Id == topicId && n.ResumeId == id && !n.Removed);
@@ -809,7 +883,7 @@ public sealed class FakeHhEmployer
             {
                 new { position = r.Title, company = experience ? "ООО Прошлое место" : null, start = "2021-01-01", end = (string?)null },
             },
-            ["contact"] = ContactsJson(r),
+            ["contact"] = ContactsNeedTopic && topic is null ? [] : ContactsJson(r),
             ["site"] = r.HiddenFields.Contains("other_contacts") ? Array.Empty<object>() : new object[] { new { type = new { id = "personal", name = "Личный сайт" }, url = "https://example.com/" + r.Id } },
             ["hidden_fields"] = HiddenFieldsJson(r),
             ["can_view_full_info"] = r.CanViewFullInfo,
@@ -908,9 +982,9 @@ public sealed class FakeHhEmployer
             return FakeHhApi.Errors(HttpStatusCode.NotFound, "not_found");
         }
 
-        if (!TryCountView())
+        if (!TryCountView(r))
         {
-            return ViewLimitExceeded();
+            return ViewLimit();
         }
 
         Downloads++;
@@ -923,22 +997,50 @@ public sealed class FakeHhEmployer
         var rtf = query["type"] == "rtf";
         var bytes = rtf
             ? Encoding.ASCII.GetBytes("{\\rtf1\\ansi fake resume " + r.Id + "}")
-            : Encoding.ASCII.GetBytes("%PDF-1.4\n% fake resume " + r.Id + "\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
-        var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(bytes) };
+            : PdfBytes(r);
+        HttpContent content = r.FileLengthUnknown
+            ? new StreamContent(new UnseekableStream(bytes)) // chunked: no Content-Length
+            : new ByteArrayContent(bytes);
+        var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
         response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(rtf ? "application/rtf" : "application/pdf");
         return response;
     }
 
-    /// <summary>One view against the daily limit: false (and nothing counted) when the limit is spent.</summary>
-    private bool TryCountView()
+    /// <summary>The PDF: a small valid-looking file, or <see cref="FakeEmployerResume.PdfSize"/> bytes of it.</summary>
+    private static byte[] PdfBytes(FakeEmployerResume r)
+    {
+        var head = Encoding.ASCII.GetBytes("%PDF-1.4\n% fake resume " + r.Id + "\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+        if (r.PdfSize is not { } size || size <= head.Length)
+        {
+            return head;
+        }
+
+        var bytes = new byte[size];
+        head.CopyTo(bytes, 0);
+        bytes.AsSpan(head.Length).Fill((byte)' ');
+        return bytes;
+    }
+
+    private HttpResponseMessage ViewLimit() => FakeHhApi.Errors(ViewLimitStatus, "resumes", "view_limit_exceeded");
+
+    /// <summary>
+    /// One view against the daily limit: false (and nothing counted) when the limit is spent. With
+    /// <see cref="ResponderViewsCount"/> off, a resume with a live topic at this employer is served without counting.
+    /// </summary>
+    private bool TryCountView(FakeEmployerResume r)
     {
         RollViewDay();
-        if (DailyViewLimit is { } limit && _viewsToday >= limit)
+        var free = !ResponderViewsCount && Negotiations.Any(n => n.ResumeId == r.Id && !n.Removed);
+        if (!free && DailyViewLimit is { } limit && _viewsToday >= limit)
         {
             return false;
         }
 
-        _viewsToday++;
+        if (!free)
+        {
+            _viewsToday++;
+        }
+
         ResumeViews++;
         return true;
     }
@@ -1017,15 +1119,16 @@ public sealed class FakeHhEmployer
             var id = $"notification{Next().ToString(CultureInfo.InvariantCulture)}{kind}{topic.Id}";
             var userId = ZeroUserId || flags.HasFlag(FakeCallbackQuirks.ZeroUserId) ? "0" : UserId;
             var body = JsonSerializer.Serialize(new { id, subscription_id = subscription.Id, action_type = type, user_id = userId, payload });
-            var now = _time.GetUtcNow();
-            var callback = new FakeCallback(id, subscription.Id, type, userId, topic.Id, body, now)
+            var due = _time.GetUtcNow() + CallbackDelay;
+            var lost = DropCallbacks || flags.HasFlag(FakeCallbackQuirks.Lose);
+            var callback = new FakeCallback(id, subscription.Id, type, userId, topic.Id, body, due)
             {
-                Status = flags.HasFlag(FakeCallbackQuirks.Lose) ? FakeCallbackStatus.Lost : FakeCallbackStatus.Pending,
+                Status = lost ? FakeCallbackStatus.Lost : FakeCallbackStatus.Pending,
             };
             Callbacks.Add(callback);
-            if (flags.HasFlag(FakeCallbackQuirks.Duplicate))
+            if (!lost && (DuplicateCallbacks || flags.HasFlag(FakeCallbackQuirks.Duplicate)))
             {
-                Callbacks.Add(new FakeCallback(id, subscription.Id, type, userId, topic.Id, body, now));
+                Callbacks.Add(new FakeCallback(id, subscription.Id, type, userId, topic.Id, body, due));
             }
         }
     }
@@ -1046,6 +1149,12 @@ public sealed class FakeHhEmployer
     private long Next() => Interlocked.Increment(ref _sequence);
 
     private static int? Int(string? s) => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
+}
+
+/// <summary>A read-only, unseekable stream: StreamContent over it has no length, like a chunked answer.</summary>
+internal sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes, writable: false)
+{
+    public override bool CanSeek => false;
 }
 
 /// <summary>What happens to the callbacks of one event.</summary>
@@ -1181,6 +1290,15 @@ public sealed class FakeEmployerResume(string id, string ownerId)
 
     /// <summary>Deleted or hidden by the applicant: 404.</summary>
     public bool Removed { get; set; }
+
+    /// <summary>GET /resumes/{id} answers 403 resumes/{this}: quota_exceeded, no_available_service or cant_view_contacts (null: served).</summary>
+    public string? ContactsRefusal { get; set; }
+
+    /// <summary>The PDF's size in bytes (null: a few hundred bytes); for the client's 20 MB cap.</summary>
+    public int? PdfSize { get; set; }
+
+    /// <summary>The file comes without Content-Length (chunked), so a size cap must count while reading.</summary>
+    public bool FileLengthUnknown { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; } = new(2025, 1, 10, 9, 0, 0, TimeSpan.Zero);
 }
