@@ -136,7 +136,7 @@ public sealed record HhError(int StatusCode, HhErrorKind Kind, string? Type, str
             HhErrorKind.Forbidden => $"hh.ru refuses this application access to resumes (HTTP 403, {label}). Since December 2025 hh.ru restricts the applicant API; check the app's access at dev.hh.ru.",
             HhErrorKind.NotFound when value == "topic_not_found" => "hh.ru says the response (negotiation) does not exist or is not yours (HTTP 404).",
             HhErrorKind.NotFound => "hh.ru says the resume does not exist or is not yours (HTTP 404).",
-            HhErrorKind.ViewLimitExceeded => "hh.ru says the employer's daily resume-view limit is spent (HTTP 429, resumes/view_limit_exceeded).",
+            HhErrorKind.ViewLimitExceeded => $"hh.ru says the employer's daily resume-view limit is spent (HTTP {code}, resumes/view_limit_exceeded).",
             HhErrorKind.PaymentRequired => "hh.ru says this employer method needs paid API access (HTTP 403, api_access_payment/action_must_be_payed).",
             HhErrorKind.ContactsUnavailable => $"hh.ru will not show this resume's contacts (HTTP 403, {label}).",
             HhErrorKind.BadRequest => $"hh.ru rejected the request (HTTP 400, {label}): the resume may have empty mandatory fields or be on moderation.",
