@@ -1,7 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using HhFunctions.HeadHunter;
+using HhFunctions.Queues;
+using HhFunctions.Recruiting;
 using HhFunctions.Testing;
+using HhFunctions.Tests.Recruiting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace HhFunctions.Tests.Infrastructure;
@@ -444,6 +448,36 @@ public sealed class FakeHhEmployerTests : IDisposable
         Assert.Empty(attempts);
         Assert.Empty(Employer.Subscriptions);
         Assert.Equal(FakeCallbackStatus.Abandoned, Assert.Single(Employer.Callbacks).Status);
+    }
+
+    [Fact]
+    public async Task Deliver_IntoTheAppsWebhookEndpointInProcess_DuplicateIs409AndOneEventIsQueued()
+    {
+        // Arrange: the standalone host's POST /api/hh/webhook/{key}, reached through the test server's handler
+        const string key = "fake-delivery-key_0123456789abcdefghijklmn";
+        var queue = new SentMessages<RecruitingEvent>();
+        using var app = AppFactory.With(new Dictionary<string, string?> { ["Recruiting:WebhookKey"] = key })
+            .WithServices(s => s.AddSingleton<IQueue<RecruitingEvent>>(queue));
+        var employer = app.Hh.Employer;
+        app.Hh.IsEmployer = true;
+        employer.AddVacancy("v1", "C# developer");
+        employer.Subscribe(new Uri($"https://hhfunctions.example/api/hh/webhook/{key}"), FakeHhEmployer.NewResponseOrInvitation, FakeHhEmployer.EmployerStateChange);
+        employer.DuplicateCallbacks = true;
+        employer.DeliverNewestFirst = true;
+        var topic = employer.AddResponse("v1", "r1");
+        employer.ChangeEmployerState(topic.Id, "interview");
+
+        // Act
+        var attempts = await employer.DeliverUntilSettledAsync(app.Server.CreateHandler(), CancellationToken.None);
+
+        // Assert
+        Assert.Equal(
+            new[] { FakeDeliveryOutcome.Accepted, FakeDeliveryOutcome.Duplicate, FakeDeliveryOutcome.Accepted, FakeDeliveryOutcome.Duplicate },
+            attempts.Select(a => a.Outcome));
+        var events = queue.Sent.Select(e => e.Message).ToList();
+        Assert.Equal(new[] { "NEGOTIATION_EMPLOYER_STATE_CHANGE", "NEW_RESPONSE_OR_INVITATION_VACANCY" }, events.Select(e => e.ActionType));
+        Assert.All(events, e => Assert.Equal(topic.Id, e.TopicId));
+        Assert.Equal("interview", events[0].ToState);
     }
 
     /// <summary>The app's side of a callback, in-process: records what came and answers as told.</summary>
