@@ -33,9 +33,27 @@ public sealed class FakeHhApi
     private readonly List<Fault> _faults = []; // in order; guarded by _faultGate
     private int _counter;
 
-    public FakeHhApi(FakeTimeProvider time) => _time = time;
+    /// <summary>The connected user's hh.ru id (GET /me's id, webhook callbacks' user_id).</summary>
+    public const string UserId = "42";
 
-    public Uri ApiBase { get; } = new("https://api.hh.ru/");
+    public FakeHhApi(FakeTimeProvider time)
+    {
+        _time = time;
+        Employer = new FakeHhEmployer(this, time);
+    }
+
+    /// <summary>The API's base as the fake writes it into URLs it hands out (the fake server sets its own address).</summary>
+    public Uri ApiBase { get; set; } = new("https://api.hh.ru/");
+
+    /// <summary>
+    /// The connected account is an employer (a manager user): GET /me says auth_type employer with employer{id,name}
+    /// and manager{id}, and <see cref="Employer"/> serves the employer calls. Off (the default): an applicant, and
+    /// employer-only calls answer 403.
+    /// </summary>
+    public bool IsEmployer { get; set; }
+
+    /// <summary>Webhook subscriptions and callbacks, vacancies, negotiations, resumes and files as an employer sees them.</summary>
+    public FakeHhEmployer Employer { get; }
 
     public List<FakeResume> Resumes { get; } = [];
 
@@ -207,6 +225,8 @@ public sealed class FakeHhApi
             {
                 r.RevokedReason = reason;
             }
+
+            Employer.OnAccessRevoked(); // hh.ru deletes the user's webhook subscriptions
         }
     }
 
@@ -277,7 +297,11 @@ public sealed class FakeHhApi
     {
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(ct);
         var path = request.RequestUri!.AbsolutePath.TrimStart('/');
-        Requests.Enqueue(new RecordedRequest(request.Method.Method, request.RequestUri, request.Headers.Authorization?.Parameter, body, _time.GetUtcNow()));
+        Requests.Enqueue(new RecordedRequest(request.Method.Method, request.RequestUri, request.Headers.Authorization?.Parameter, body, _time.GetUtcNow())
+        {
+            UserAgent = request.Headers.NonValidated.TryGetValues("User-Agent", out var ua) ? ua.ToString() : null,
+            HhUserAgent = request.Headers.NonValidated.TryGetValues("HH-User-Agent", out var hhUa) ? hhUa.ToString() : null,
+        });
         if (Latency?.Invoke() is { } latency && latency > TimeSpan.Zero)
         {
             _time.Advance(latency);
@@ -305,11 +329,16 @@ public sealed class FakeHhApi
         {
             handled = (request.Method.Method, path) switch
             {
+                (var m, var p) when IsEmployer && FakeHhEmployer.Serves(m, p) =>
+                    Authorized(request, _ => Employer.Handle(m, p, request.RequestUri!, body, ApiBase)),
+                (_, var p) when !IsEmployer && FakeHhEmployer.IsEmployerOnly(p) => Authorized(request, _ => FakeHhEmployer.NotAnEmployer()),
+                ("DELETE", "oauth/token") => Authorized(request, Invalidate),
                 ("POST", "negotiations") => Authorized(request, _ => NoApplicantAccess ? Forbidden() : Apply(form!)),
                 ("GET", "negotiations") => Authorized(request, _ => NoApplicantAccess ? Forbidden() : NegotiationsList(request.RequestUri!)),
                 ("GET", var p) when p.StartsWith("vacancies/", StringComparison.Ordinal) && p.Count(c => c == '/') == 1 =>
                     Authorized(request, _ => OneVacancy(Uri.UnescapeDataString(p["vacancies/".Length..]))),
                 ("POST", "token") => Token(request, body),
+                ("GET", "me") when IsEmployer => Authorized(request, _ => Json(HttpStatusCode.OK, Employer.MeJson())),
                 ("GET", "me") => Authorized(request, _ => Json(HttpStatusCode.OK, """{"id":"42","first_name":"Ivan","last_name":"Petrov","email":"ivan@example.com","is_applicant":true,"is_employer":false}""")),
                 ("GET", "resumes/mine") => Authorized(request, _ => NoApplicantAccess ? Forbidden() : ResumesMine(request.RequestUri!)),
                 ("GET", var p) when p.StartsWith("resumes/", StringComparison.Ordinal) && p.Count(c => c == '/') == 1 =>
@@ -454,6 +483,19 @@ public sealed class FakeHhApi
         }
 
         return next(token);
+    }
+
+    /// <summary>DELETE /oauth/token: the token and its refresh token stop working, and hh.ru drops the user's subscriptions.</summary>
+    private HttpResponseMessage Invalidate(AccessToken token)
+    {
+        token.Revoked = true;
+        foreach (var r in _refresh.Values.Where(r => r.AccessToken == token.Value))
+        {
+            r.RevokedReason = "token was revoked";
+        }
+
+        Employer.OnAccessRevoked();
+        return new HttpResponseMessage(HttpStatusCode.NoContent);
     }
 
     private HttpResponseMessage OneResume(string id)
@@ -859,4 +901,11 @@ public sealed class FakeNegotiation(string id, string vacancyId, string resumeId
     public bool HasUpdates { get; set; }
 }
 
-public sealed record RecordedRequest(string Method, Uri Uri, string? Bearer, string? Body, DateTimeOffset At);
+public sealed record RecordedRequest(string Method, Uri Uri, string? Bearer, string? Body, DateTimeOffset At)
+{
+    /// <summary>The User-Agent header as sent (null: none).</summary>
+    public string? UserAgent { get; init; }
+
+    /// <summary>The HH-User-Agent header as sent (null: none).</summary>
+    public string? HhUserAgent { get; init; }
+}

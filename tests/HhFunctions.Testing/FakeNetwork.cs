@@ -1,7 +1,7 @@
 namespace HhFunctions.Testing;
 
 /// <summary>
-/// The only "network" tests see: routes by host to the fakes and throws on anything else, so an
+/// The only "network" tests see: routes by host to the fakes (hh.ru's older resume-file host hh.ru/api_resume_converter goes to the hh.ru fake too) and throws on anything else, so an
 /// unexpected call fails the test instead of leaving the machine.
 /// </summary>
 public sealed class FakeNetwork(FakeHhApi hh, FakeTelegramApi telegram) : DelegatingHandler
@@ -22,6 +22,7 @@ public sealed class FakeNetwork(FakeHhApi hh, FakeTelegramApi telegram) : Delega
         var response = await (request.RequestUri?.Host switch
         {
             "api.hh.ru" => Hh.HandleAsync(request, cancellationToken),
+            "hh.ru" when request.RequestUri.AbsolutePath.StartsWith("/api_resume_converter/", StringComparison.Ordinal) => Hh.HandleAsync(request, cancellationToken),
             "api.telegram.org" => Telegram.HandleAsync(request, cancellationToken),
             "llm.test" => Chat.HandleAsync(request, cancellationToken),
             FakeBitrix24Portal.Host when Bitrix24 is not null => Bitrix24.HandleAsync(request, cancellationToken),

@@ -82,11 +82,14 @@ public sealed partial class HhClient(HttpClient http)
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    private Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
+        SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken ct)
     {
         try
         {
-            return await http.SendAsync(request, ct);
+            return await http.SendAsync(request, completion, ct);
         }
         catch (HttpRequestException ex)
         {

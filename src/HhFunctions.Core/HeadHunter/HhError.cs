@@ -53,6 +53,18 @@ public enum HhErrorKind
     Network,
 
     Unknown,
+
+    /// <summary>429 resumes/view_limit_exceeded: the employer's daily resume-view limit is spent; park until the next day.</summary>
+    ViewLimitExceeded,
+
+    /// <summary>403 api_access_payment/action_must_be_payed: the employer has no paid API access for this method.</summary>
+    PaymentRequired,
+
+    /// <summary>403 resumes/quota_exceeded, no_available_service or cant_view_contacts: the resume's contacts cannot be had.</summary>
+    ContactsUnavailable,
+
+    /// <summary>A URL hh.ru handed out names a host the access token must not go to; nothing was sent.</summary>
+    ForeignHost,
 }
 
 /// <summary>A parsed hh.ru error. Its <see cref="Message"/> never contains a token or a raw body.</summary>
@@ -122,7 +134,11 @@ public sealed record HhError(int StatusCode, HhErrorKind Kind, string? Type, str
             HhErrorKind.CaptchaRequired => "hh.ru asks for a captcha; it will be tried again later.",
             HhErrorKind.BadUserAgent => $"hh.ru rejected the User-Agent ({value ?? "bad_user_agent"}); set HeadHunter__UserAgent to \"AppName/1.0 (your-email)\".",
             HhErrorKind.Forbidden => $"hh.ru refuses this application access to resumes (HTTP 403, {label}). Since December 2025 hh.ru restricts the applicant API; check the app's access at dev.hh.ru.",
+            HhErrorKind.NotFound when value == "topic_not_found" => "hh.ru says the response (negotiation) does not exist or is not yours (HTTP 404).",
             HhErrorKind.NotFound => "hh.ru says the resume does not exist or is not yours (HTTP 404).",
+            HhErrorKind.ViewLimitExceeded => $"hh.ru says the employer's daily resume-view limit is spent (HTTP {code}, resumes/view_limit_exceeded).",
+            HhErrorKind.PaymentRequired => "hh.ru says this employer method needs paid API access (HTTP 403, api_access_payment/action_must_be_payed).",
+            HhErrorKind.ContactsUnavailable => $"hh.ru will not show this resume's contacts (HTTP 403, {label}).",
             HhErrorKind.BadRequest => $"hh.ru rejected the request (HTTP 400, {label}): the resume may have empty mandatory fields or be on moderation.",
             HhErrorKind.TooManyRequests => "hh.ru is rate-limiting requests (HTTP 429).",
             HhErrorKind.ServerError => $"hh.ru had an internal error (HTTP {code}).",
@@ -159,6 +175,21 @@ public sealed record HhError(int StatusCode, HhErrorKind Kind, string? Type, str
         if (type == "bad_user_agent")
         {
             return HhErrorKind.BadUserAgent;
+        }
+
+        if (value == "view_limit_exceeded")
+        {
+            return HhErrorKind.ViewLimitExceeded;
+        }
+
+        if (type == "api_access_payment" || value == "action_must_be_payed")
+        {
+            return HhErrorKind.PaymentRequired;
+        }
+
+        if (code == 403 && value is "quota_exceeded" or "no_available_service" or "cant_view_contacts")
+        {
+            return HhErrorKind.ContactsUnavailable;
         }
 
         return code switch
