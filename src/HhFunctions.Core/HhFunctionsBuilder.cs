@@ -4,6 +4,7 @@ using HhFunctions.Composition;
 using HhFunctions.Configuration;
 using HhFunctions.HeadHunter;
 using HhFunctions.OAuth;
+using HhFunctions.OwnDatabase;
 using HhFunctions.State;
 using HhFunctions.StatusPage;
 using HhFunctions.Telegram;
@@ -51,7 +52,8 @@ public static class HhFunctionsBuilder
             .AddBumping()
             .AddVacancies()
             .AddOAuth()
-            .AddApplying();
+            .AddApplying()
+            .AddOwnDatabase();
         return builder;
     }
 }

@@ -25,6 +25,7 @@ public static class VacanciesExtensions
         services.AddSingleton<IValidateOptions<SearchOptions>, SearchOptionsValidator>();
         services.AddHostedService<SearchStartupReport>();
         services.TryAddSingleton<IVacancyMessenger, TelegramVacancyMessenger>();
+        services.TryAddSingleton<IVacancyMirror, NoVacancyMirror>();
         services.AddTransient<VacancyWatchJob>();
         services.AddTransient<VacancyWatchStatus>();
         services.AddTransient<VacancyExport>();

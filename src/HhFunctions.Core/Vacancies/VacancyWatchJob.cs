@@ -27,6 +27,7 @@ public sealed partial class VacancyWatchJob(
     ITelegramNotifier telegram,
     IOptions<SearchOptions> options,
     Applying.ApplyService applying,
+    IVacancyMirror mirror,
     TimeProvider time,
     ILogger<VacancyWatchJob> logger)
 {
@@ -272,6 +273,7 @@ public sealed partial class VacancyWatchJob(
                 }
 
                 await store.SaveAsync(records, ct);
+                await mirror.RecordAsync(records, items, ct);
                 seen += items.Count;
                 if (reachedOld || items.Count == 0 || page + 1 >= result.Pages)
                 {
