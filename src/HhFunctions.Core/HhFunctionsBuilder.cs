@@ -5,6 +5,7 @@ using HhFunctions.Configuration;
 using HhFunctions.HeadHunter;
 using HhFunctions.OAuth;
 using HhFunctions.OwnDatabase;
+using HhFunctions.Recruiting;
 using HhFunctions.State;
 using HhFunctions.StatusPage;
 using HhFunctions.Telegram;
@@ -53,6 +54,7 @@ public static class HhFunctionsBuilder
             .AddVacancies()
             .AddOAuth()
             .AddApplying()
+            .AddRecruiting()
             .AddOwnDatabase();
         return builder;
     }

@@ -13,6 +13,9 @@ public sealed class FakeNetwork(FakeHhApi hh, FakeTelegramApi telegram) : Delega
     /// <summary>An OpenAI-compatible chat endpoint at https://llm.test/v1 (cover letters).</summary>
     public FakeChatApi Chat { get; init; } = new();
 
+    /// <summary>A Bitrix24 portal at https://hhtest.bitrix24.test (the recruiting side's CRM), when a test sets one.</summary>
+    public FakeBitrix24Portal? Bitrix24 { get; init; }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -21,6 +24,7 @@ public sealed class FakeNetwork(FakeHhApi hh, FakeTelegramApi telegram) : Delega
             "api.hh.ru" => Hh.HandleAsync(request, cancellationToken),
             "api.telegram.org" => Telegram.HandleAsync(request, cancellationToken),
             "llm.test" => Chat.HandleAsync(request, cancellationToken),
+            FakeBitrix24Portal.Host when Bitrix24 is not null => Bitrix24.HandleAsync(request, cancellationToken),
             _ => throw new InvalidOperationException($"Unexpected request to {request.RequestUri}: no fake is registered for this host."),
         });
 

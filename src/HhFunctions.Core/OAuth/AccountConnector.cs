@@ -24,6 +24,7 @@ public sealed partial class AccountConnector(
     TokenManager tokens,
     TokenImport import,
     ITelegramNotifier telegram,
+    IEnumerable<IAccountConnectedListener> listeners,
     TimeProvider time,
     ILogger<AccountConnector> logger)
 {
@@ -128,7 +129,8 @@ public sealed partial class AccountConnector(
         }
 
         var call = "GET /resumes/mine";
-        if (readProblem is null)
+        var employer = me?.IsEmployer == true;
+        if (readProblem is null && !employer)
         {
             try
             {
@@ -143,7 +145,7 @@ public sealed partial class AccountConnector(
                 readProblem = ex.Error.Message;
             }
         }
-        else
+        else if (readProblem is not null)
         {
             call = "GET /me";
         }
@@ -166,6 +168,10 @@ public sealed partial class AccountConnector(
                 TokenFingerprint = pair.Fingerprint,
                 Problem = refused ?? readProblem,
                 AccessRefusedSince = refusal is null ? null : now,
+                Kind = me is null ? a.Kind : employer ? AccountKind.Employer : AccountKind.Applicant,
+                EmployerId = employer ? me!.Employer?.Id : null,
+                EmployerName = employer ? me!.Employer?.Name : null,
+                ManagerId = employer ? me!.Manager?.Id : null,
                 // The owner hears about the refusal now; the bump job does not repeat it.
                 LastNotice = refusal is null ? null : ApplicantAccess.NoticeKey(refusal),
                 UpdatedAt = now,
@@ -179,6 +185,15 @@ public sealed partial class AccountConnector(
 
         Log.Connected(logger, pair.Fingerprint, resumes.Count, refusal is not null);
         var who = me?.DisplayName ?? "your hh.ru account";
+        if (employer && refusal is null)
+        {
+            var company = me!.Employer?.Name is { Length: > 0 } name ? $" ({name})" : string.Empty;
+            await telegram.SendAsync($"✅ <b>{headline}</b> as {WebUtility.HtmlEncode(who)}, an employer's account{WebUtility.HtmlEncode(company)}.\nResponses to the company's vacancies go into Bitrix24; raising resumes, the watch and applying need a job seeker's account.", ct);
+            await TellListenersAsync(ct);
+            return new CallbackResult(CallbackError.None, $"{headline} as {who}, an employer's account{company}: recruiting runs.", me, resumes);
+        }
+
+        await TellListenersAsync(ct);
         var list = resumes.Count == 0 ? "no resumes found yet" : string.Join("\n", resumes.Select(r => "• " + WebUtility.HtmlEncode(r.DisplayTitle)));
         await telegram.SendAsync(refused is null
             ? $"✅ <b>{headline}</b> as {WebUtility.HtmlEncode(who)}.\n{list}\n\nResumes will be raised as soon as hh.ru allows."
@@ -189,6 +204,34 @@ public sealed partial class AccountConnector(
             ? $"{headline} as {who}, but hh.ru refuses applicant access."
             : readProblem is null ? $"{headline} as {who}." : $"{headline}, but reading the account failed: {readProblem}";
         return new CallbackResult(CallbackError.None, message, me, resumes) { AccessRefused = refused };
+    }
+
+    /// <summary>Features that act on a new connection (recruiting's subscription); each reports its own trouble.</summary>
+    private async Task TellListenersAsync(CancellationToken ct)
+    {
+        AccountState account;
+        try
+        {
+            account = await state.GetAccountAsync(ct);
+        }
+        catch (StateStoreException)
+        {
+            return;
+        }
+
+        foreach (var listener in listeners)
+        {
+            try
+            {
+                await listener.OnConnectedAsync(account, ct);
+            }
+#pragma warning disable CA1031 // A listener's failure must not undo a connection that worked; it is logged and the next run retries.
+            catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+            {
+                Log.ListenerFailed(logger, listener.GetType().Name, ex.GetType().Name);
+            }
+        }
     }
 
     /// <summary>The resumes seen while connecting, so /status and the status page list them before the first run.</summary>
@@ -226,5 +269,8 @@ public sealed partial class AccountConnector(
 
         [LoggerMessage(3003, LogLevel.Warning, "State storage unavailable while connecting: {Reason}")]
         public static partial void StateUnavailable(ILogger logger, string reason);
+
+        [LoggerMessage(3004, LogLevel.Warning, "After connecting, {Listener} failed ({Error}); the next scheduled run tries again.")]
+        public static partial void ListenerFailed(ILogger logger, string listener, string error);
     }
 }

@@ -35,6 +35,39 @@ public sealed record AccountState(
 
     /// <summary>Why that settings pair was refused (null: it was imported).</summary>
     public string? SettingsImportProblem { get; init; }
+
+    /// <summary>A job seeker's or an employer's account (GET /me's is_employer), as last seen when connecting.</summary>
+    public AccountKind Kind { get; init; }
+
+    /// <summary>For an employer account: the company's id (for /employers/{id}/… calls) and name, and the manager's id.</summary>
+    public string? EmployerId { get; init; }
+
+    public string? EmployerName { get; init; }
+
+    public string? ManagerId { get; init; }
+
+    /// <summary>An employer's account: the job-seeker jobs make no hh.ru calls; recruiting runs.</summary>
+    public bool IsEmployer => Kind == AccountKind.Employer;
+}
+
+/// <summary>Which side of hh.ru the connected account is on.</summary>
+public enum AccountKind
+{
+    /// <summary>Not read yet (connected before the app asked): treated as a job seeker's.</summary>
+    Unknown,
+
+    Applicant,
+
+    Employer,
+}
+
+/// <summary>
+/// Told when an hh.ru account has been connected (any way in) and its state recorded: a feature that must act on a
+/// new connection (recruiting's webhook subscription) registers one. Failures are the listener's own to report.
+/// </summary>
+public interface IAccountConnectedListener
+{
+    Task OnConnectedAsync(AccountState account, CancellationToken ct);
 }
 
 public static class OneTimePurpose

@@ -24,6 +24,12 @@ public sealed class StatusCommand(StatusService status)
             AccountStatus.NoApplicantAccess => $"Account: <b>{E(m.Account ?? "hh.ru account")}</b> — connected, but hh.ru refuses applicant access\n",
             _ => "Account: not connected — /connect\n",
         });
+        if (m.AccountKind == AccountKind.Employer)
+        {
+            sb.Append("Kind: employer").Append(m.EmployerName is { Length: > 0 } company ? $" ({E(company)})" : string.Empty)
+                .Append(" — recruiting runs; raising, the watch and applying need a job seeker's account\n");
+        }
+
         sb.Append("Token: ").Append(E(m.TokenState));
         if (m.TokenState == "valid" && m.TokenValidUntil is { } until)
         {
@@ -66,6 +72,15 @@ public sealed class StatusCommand(StatusService status)
         else
         {
             sb.Append("No runs yet.");
+        }
+
+        foreach (var section in m.Sections)
+        {
+            sb.Append("<b>").Append(E(section.Title)).Append("</b>\n");
+            foreach (var line in section.Lines)
+            {
+                sb.Append(line.Tone == "bad" ? "⚠️ " : "• ").Append(E(line.Text)).Append('\n');
+            }
         }
 
         return sb.ToString().TrimEnd();

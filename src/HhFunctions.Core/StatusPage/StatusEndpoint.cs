@@ -44,10 +44,19 @@ public sealed record StatusModel(
 
     /// <summary>The embedded stores' folder, as an absolute path (Data__Path resolved once, see <see cref="Configuration.DataFolder"/>).</summary>
     public string? DataFolder { get; init; }
+
+    /// <summary>A job seeker's or an employer's account (GET /me's is_employer when it was connected).</summary>
+    public AccountKind AccountKind { get; init; }
+
+    /// <summary>For an employer's account: the company's name.</summary>
+    public string? EmployerName { get; init; }
+
+    /// <summary>The features' own sections (<see cref="IStatusSection"/>), in registration order.</summary>
+    public IReadOnlyList<StatusSection> Sections { get; init; } = [];
 }
 
 /// <summary>Builds what the status page and the /status bot command show.</summary>
-public sealed class StatusService(IStateStore state, SetupLinks links, FormTokens forms, IOptions<HhOptions> hh, IOptions<TelegramOptions> telegram, IOptions<SearchOptions> search, Configuration.DataFolder data, TimeProvider time)
+public sealed class StatusService(IStateStore state, SetupLinks links, FormTokens forms, IOptions<HhOptions> hh, IOptions<TelegramOptions> telegram, IOptions<SearchOptions> search, Configuration.DataFolder data, IEnumerable<IStatusSection> sections, TimeProvider time)
 {
     public const int RunsShown = 20;
 
@@ -84,7 +93,24 @@ public sealed class StatusService(IStateStore state, SetupLinks links, FormToken
             FormToken = form?.Value,
             ImportSettingsNotice = SettingsImport.Notice(hh.Value, account),
             DataFolder = data.Path,
+            AccountKind = account.Kind,
+            EmployerName = account.EmployerName,
+            Sections = await SectionsAsync(ct),
         };
+    }
+
+    private async Task<IReadOnlyList<StatusSection>> SectionsAsync(CancellationToken ct)
+    {
+        var shown = new List<StatusSection>();
+        foreach (var section in sections)
+        {
+            if (await section.GetAsync(ct) is { } s)
+            {
+                shown.Add(s);
+            }
+        }
+
+        return shown;
     }
 }
 

@@ -13,7 +13,9 @@ public sealed record HhMe(
     string? MiddleName,
     string? Email,
     bool? IsApplicant,
-    bool? IsEmployer)
+    bool? IsEmployer,
+    HhMeEmployer? Employer = null,
+    HhMeManager? Manager = null)
 {
     public string DisplayName =>
         string.Join(' ', new[] { FirstName, LastName }.Where(s => !string.IsNullOrWhiteSpace(s))) is { Length: > 0 } name

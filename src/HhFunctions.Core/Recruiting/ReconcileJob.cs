@@ -1,0 +1,154 @@
+using HhFunctions.HeadHunter;
+using HhFunctions.HeadHunter.Models;
+using HhFunctions.Queues;
+using HhFunctions.State;
+using HhFunctions.Tokens;
+using Microsoft.Extensions.Logging;
+
+namespace HhFunctions.Recruiting;
+
+/// <summary>
+/// ReconcileResponses: hh.ru does not guarantee callbacks, so every run checks the subscription, walks the
+/// employer's active vacancies and each one's visible collections newest first, stops at what it has already taken,
+/// and queues every response it never saw; it re-queues the failed ones and starts a CRM write. With callbacks off
+/// entirely, every response still lands within one interval.
+/// </summary>
+public sealed partial class ReconcileJob(
+    HhClient hh,
+    TokenManager tokens,
+    EmployerPacer pacer,
+    IStateStore state,
+    IRecruitingStore store,
+    IQueue<RecruitingEvent> queue,
+    SubscriptionKeeper subscription,
+    CrmDrainScheduler drains,
+    IDistributedLock locks,
+    TimeProvider time,
+    ILogger<ReconcileJob> logger)
+{
+    public const string LockName = "hh-recruiting-reconcile";
+
+    /// <summary>Items past the first one already taken that are still checked (a response may be older than one seen).</summary>
+    public const int SafetyMargin = 10;
+
+    public const int MaxPagesPerCollection = 40;
+
+    public async Task<string> RunAsync(CancellationToken ct)
+    {
+        var account = await state.GetAccountAsync(ct);
+        if (!account.IsEmployer || account.EmployerId is not { } employerId)
+        {
+            return "skipped: the connected hh.ru account is not an employer's";
+        }
+
+        await using var lease = await locks.TryAcquireAsync(LockName, TimeSpan.FromMinutes(10), TimeSpan.Zero, ct);
+        if (lease is null)
+        {
+            return "skipped: another reconcile run is in progress";
+        }
+
+        var subscribed = await subscription.EnsureAsync(ct);
+        int vacancies = 0, queued = 0, retried = 0;
+        string? problem = null;
+        try
+        {
+            for (var page = 0; page < 100; page++)
+            {
+                var list = await CallAsync((t, c) => hh.GetActiveVacanciesAsync(t, employerId, page, c), ct);
+                foreach (var vacancy in list.Items ?? [])
+                {
+                    vacancies++;
+                    queued += await SweepVacancyAsync(vacancy.Id, ct);
+                }
+
+                if (page + 1 >= list.Pages || list.Items is not { Count: > 0 })
+                {
+                    break;
+                }
+            }
+        }
+        catch (HhApiException ex)
+        {
+            problem = ex.Error.Message;
+            if (HhRefusals.IsThrottle(ex.Error))
+            {
+                pacer.SlowDown();
+            }
+        }
+        catch (TokenUnavailableException ex)
+        {
+            problem = ex.Message;
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var failed in await store.ListFailedAsync(200, ct))
+        {
+            await queue.SendAsync(new RecruitingEvent(failed.TopicId, RecruitingEvent.NewResponse, RecruitingEvent.FromRetry, now), ct);
+            retried++;
+        }
+
+        await drains.ScheduleAsync(TimeSpan.Zero, ct);
+        var summary = $"{vacancies} vacancy(ies), {queued} response(s) never seen queued, {retried} failed one(s) retried; {subscribed}"
+            + (problem is null ? string.Empty : "; stopped early: " + problem);
+        await store.UpdateStateAsync(s => s with { LastReconcileAt = now, LastReconcileSummary = summary }, ct);
+        Log.Ran(logger, summary);
+        return summary;
+    }
+
+    private async Task<int> SweepVacancyAsync(string vacancyId, CancellationToken ct)
+    {
+        var collections = await CallAsync((t, c) => hh.GetNegotiationCollectionsAsync(t, vacancyId, c), ct);
+        var queued = 0;
+        foreach (var collection in collections.Collections ?? [])
+        {
+            if (collection.Hidden == true)
+            {
+                continue;
+            }
+
+            var url = collection.OrderTypes?.FirstOrDefault(o => o.Id == "created_at")?.Url ?? collection.Url;
+            if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var address))
+            {
+                continue;
+            }
+
+            var beyondKnown = 0;
+            for (var page = 0; page < MaxPagesPerCollection && beyondKnown <= SafetyMargin; page++)
+            {
+                var items = await CallAsync((t, c) => hh.GetCollectionPageAsync(t, address, page, c), ct);
+                foreach (var item in items.Items ?? [])
+                {
+                    var known = await store.GetTopicAsync(item.Id, ct);
+                    if (known is null)
+                    {
+                        await queue.SendAsync(new RecruitingEvent(item.Id, RecruitingEvent.NewResponse, RecruitingEvent.FromPoll, time.GetUtcNow()) { VacancyId = vacancyId }, ct);
+                        queued++;
+                    }
+                    else if (++beyondKnown > SafetyMargin)
+                    {
+                        break;
+                    }
+                }
+
+                if (page + 1 >= items.Pages || items.Items is not { Count: > 0 })
+                {
+                    break;
+                }
+            }
+        }
+
+        return queued;
+    }
+
+    private async Task<T> CallAsync<T>(Func<string, CancellationToken, Task<T>> call, CancellationToken ct)
+    {
+        await pacer.WaitTurnAsync(ct);
+        return await tokens.WithAccessTokenAsync(call, ct);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(9401, LogLevel.Information, "ReconcileResponses: {Summary}.")]
+        public static partial void Ran(ILogger logger, string summary);
+    }
+}

@@ -1,0 +1,157 @@
+using System.Text.Json.Serialization;
+
+namespace HhFunctions.Recruiting;
+
+/// <summary>Where a topic stands on its way into the CRM.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TopicStatus>))]
+public enum TopicStatus
+{
+    /// <summary>Read from hh.ru; its CRM write waits in the outbox.</summary>
+    Pending,
+
+    /// <summary>A writer claimed it and sent (or is sending) the write; a re-send first looks the record up by ORIGIN_ID.</summary>
+    Claimed,
+
+    /// <summary>In the CRM (its ids are recorded).</summary>
+    Written,
+
+    /// <summary>It kept failing; see <see cref="TopicRecord.Problem"/> (shown on the status page, retried by reconcile).</summary>
+    Failed,
+
+    /// <summary>hh.ru says the response does not exist (removed, or a forged callback): nothing is written.</summary>
+    Gone,
+}
+
+/// <summary>What the CRM record of one response says: composed from hh.ru's answers, holds personal data (never logged).</summary>
+public sealed record Candidate(
+    string TopicId,
+    string? VacancyId,
+    string? VacancyName,
+    string? ResumeId,
+    string? OwnerId,
+    string? FirstName,
+    string? LastName,
+    string? MiddleName,
+    IReadOnlyList<string> Phones,
+    IReadOnlyList<string> Emails,
+    string? ResumeUrl,
+    string Summary,
+    string? PdfUrl,
+    IReadOnlyList<string> Flags)
+{
+    /// <summary>"{vacancy} - {last name} {first name}" (with a placeholder for hidden names).</summary>
+    public string Title
+    {
+        get
+        {
+            var name = string.Join(' ', new[] { LastName, FirstName }.Where(s => !string.IsNullOrWhiteSpace(s)));
+            return $"{(string.IsNullOrWhiteSpace(VacancyName) ? "hh.ru response" : VacancyName)} - {(name.Length == 0 ? "name hidden" : name)}";
+        }
+    }
+
+    /// <summary>The keys that say "the same person": the resume owner, each phone (E.164), each e-mail (case-folded).</summary>
+    public IEnumerable<string> PersonKeys =>
+        (OwnerId is { Length: > 0 } o ? [PersonKey.Owner(o)] : Array.Empty<string>())
+            .Concat(Phones.Select(PersonKey.Phone))
+            .Concat(Emails.Select(PersonKey.Email));
+}
+
+public static class PersonKey
+{
+    public static string Owner(string ownerId) => "owner:" + ownerId;
+
+    public static string Phone(string e164) => "phone:" + e164;
+
+    public static string Email(string email) => "email:" + email.Trim().ToLowerInvariant();
+}
+
+/// <summary>One response's record in the app's own store: the key map topic id → CRM ids, and the outbox entry.</summary>
+public sealed record TopicRecord(
+    string TopicId,
+    TopicStatus Status,
+    DateTimeOffset FirstSeenAt,
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>webhook, poll or retry: how the app first heard of it.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>The composed record while it waits for the CRM (dropped once written with its PDF).</summary>
+    public Candidate? Candidate { get; init; }
+
+    /// <summary>The PDF still has to be attached (the record itself is written).</summary>
+    public bool PdfPending { get; init; }
+
+    /// <summary>How many times a writer claimed it (a claim with no recorded answer makes the next one look up first).</summary>
+    public int Claims { get; init; }
+
+    /// <summary>The PDF comment was sent once without a recorded answer: look it up before sending again.</summary>
+    public bool PdfClaimed { get; init; }
+
+    /// <summary>lead, deal, or comment (a repeat response noted on the person's existing lead).</summary>
+    public string? CrmKind { get; init; }
+
+    public long? CrmId { get; init; }
+
+    public long? ContactId { get; init; }
+
+    /// <summary>For a repeat on an existing lead: that lead.</summary>
+    public long? LeadId { get; init; }
+
+    public long? CommentId { get; init; }
+
+    public long? PdfCommentId { get; init; }
+
+    /// <summary>hh.ru's employer stage as last seen (state-change callbacks update it; the CRM stage sync is the recruiter's desk).</summary>
+    public string? HhStage { get; init; }
+
+    /// <summary>Why it failed (no personal data).</summary>
+    public string? Problem { get; init; }
+
+    public int Failures { get; init; }
+
+    public DateTimeOffset? WrittenAt { get; init; }
+}
+
+/// <summary>The recruiting feature's own state: one row.</summary>
+public sealed record RecruitingState
+{
+    public static RecruitingState Empty { get; } = new();
+
+    /// <summary>The webhook key the app made when Recruiting__WebhookKey is empty.</summary>
+    public string? GeneratedWebhookKey { get; init; }
+
+    public string? SubscriptionId { get; init; }
+
+    public string? SubscribedUrlHash { get; init; }
+
+    public DateTimeOffset? SubscribedAt { get; init; }
+
+    /// <summary>The CRM source id of hh.ru (made when missing).</summary>
+    public string? SourceId { get; init; }
+
+    /// <summary>The Bitrix24 bucket as the last writer left it.</summary>
+    public double BucketLevel { get; init; }
+
+    public DateTimeOffset? BucketAt { get; init; }
+
+    /// <summary>Writes stop until the owner fixes this (a revoked webhook, a missing scope): no personal data, no URL.</summary>
+    public string? CrmStopped { get; init; }
+
+    /// <summary>Bitrix24's time limit: no writes before this.</summary>
+    public DateTimeOffset? CrmPausedUntil { get; init; }
+
+    /// <summary>hh.ru's daily resume-view limit: resume reads wait until this.</summary>
+    public DateTimeOffset? ViewLimitUntil { get; init; }
+
+    /// <summary>"Say it once" keys of notices already sent to the owner.</summary>
+    public IReadOnlyList<string> Told { get; init; } = [];
+
+    /// <summary>When the booked drain message is due (null: none booked).</summary>
+    public DateTimeOffset? DrainDueAt { get; init; }
+
+    public DateTimeOffset? LastReconcileAt { get; init; }
+
+    public string? LastReconcileSummary { get; init; }
+
+    public long Written { get; init; }
+}
