@@ -22,7 +22,21 @@ public sealed class MirrorSignal : IDisposable
         }
     }
 
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+    /// <summary>Waits for a wake-up, or <paramref name="timeout"/> on <paramref name="time"/>; true when woken.</summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct)
+    {
+        using var idle = new CancellationTokenSource(timeout, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, idle.Token);
+        try
+        {
+            await _signal.WaitAsync(either.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 
     public void Dispose() => _signal.Dispose();
 }
@@ -62,7 +76,7 @@ public sealed partial class MirrorBackground(MirrorPump pump, MirrorSignal signa
                 if (pass.Ok)
                 {
                     delay = options.Value.RetryDelay;
-                    await signal.WaitAsync(Idle, stoppingToken);
+                    await signal.WaitAsync(Idle, time, stoppingToken);
                 }
                 else
                 {

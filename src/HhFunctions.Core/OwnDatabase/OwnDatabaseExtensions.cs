@@ -1,6 +1,7 @@
 using HhFunctions.Applying;
 using HhFunctions.Composition;
 using HhFunctions.Configuration;
+using HhFunctions.StatusPage;
 using HhFunctions.Vacancies;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,8 @@ public static class OwnDatabaseExtensions
     /// <summary>
     /// The own-database mirror (docs/own-database.md), only when Sql__ConnectionString is set: the outbox (through
     /// AddStore), the watch's hook, the applications store's decorator, the pump and its background loop. Registered
-    /// after Vacancies and Applying, whose stores it wraps.
+    /// after Vacancies and Applying, whose stores it wraps. The status page's section is always registered (it shows
+    /// nothing while the mirror is off).
     /// </summary>
     public static IHostApplicationBuilder AddOwnDatabase(this IHostApplicationBuilder builder)
     {
@@ -22,6 +24,7 @@ public static class OwnDatabaseExtensions
         services.AddOptions<SqlOptions>().BindConfiguration(SqlOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SqlOptions>, SqlOptionsValidator>();
         services.AddTransient<OwnDatabaseStatus>();
+        services.AddTransient<IStatusSection, OwnDatabaseStatus>();
         var sql = builder.Configuration.GetSection(SqlOptions.SectionName).Get<SqlOptions>() ?? new SqlOptions();
         if (!sql.Enabled || SqlOptionsValidator.Describe(sql.ConnectionString) is not null)
         {
