@@ -8,6 +8,9 @@ public static class MirrorKinds
 
     /// <summary>An application with its state history: payload an ApplicationRecord.</summary>
     public const string Application = "application";
+
+    /// <summary>A recruiting response with its employer stage: payload a <see cref="ResponseMirrorRecord"/>.</summary>
+    public const string Response = "response";
 }
 
 /// <summary>One row to upsert into PostgreSQL: its kind, hh.ru id, and JSON payload.</summary>

@@ -13,9 +13,9 @@ public static class OwnDatabaseExtensions
 {
     /// <summary>
     /// The own-database mirror (docs/own-database.md), only when Sql__ConnectionString is set: the outbox (through
-    /// AddStore), the watch's hook, the applications store's decorator, the pump and its background loop. Registered
-    /// after Vacancies and Applying, whose stores it wraps. The status page's section is always registered (it shows
-    /// nothing while the mirror is off).
+    /// AddStore), the watch's hook, the applications store's decorator, the port for recruiting responses
+    /// (<see cref="IResponseMirror"/>), the pump and its background loop. Registered after Vacancies and Applying,
+    /// whose stores it wraps. The status page's section is always registered (it shows nothing while the mirror is off).
     /// </summary>
     public static IHostApplicationBuilder AddOwnDatabase(this IHostApplicationBuilder builder)
     {
@@ -25,6 +25,7 @@ public static class OwnDatabaseExtensions
         services.AddSingleton<IValidateOptions<SqlOptions>, SqlOptionsValidator>();
         services.AddTransient<OwnDatabaseStatus>();
         services.AddTransient<IStatusSection, OwnDatabaseStatus>();
+        services.TryAddSingleton<IResponseMirror, NoResponseMirror>();
         var sql = builder.Configuration.GetSection(SqlOptions.SectionName).Get<SqlOptions>() ?? new SqlOptions();
         if (!sql.Enabled || SqlOptionsValidator.Describe(sql.ConnectionString) is not null)
         {
@@ -38,6 +39,8 @@ public static class OwnDatabaseExtensions
         services.AddHostedService<MirrorBackground>();
         services.RemoveAll<IVacancyMirror>();
         services.AddSingleton<IVacancyMirror, OutboxVacancyMirror>();
+        services.RemoveAll<IResponseMirror>();
+        services.AddSingleton<IResponseMirror, OutboxResponseMirror>();
 
         // Every application change also goes to the outbox: the store Applying registered, wrapped.
         var inner = services.LastOrDefault(d => d.ServiceType == typeof(IApplicationStore))

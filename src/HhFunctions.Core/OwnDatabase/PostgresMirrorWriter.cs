@@ -74,6 +74,25 @@ public static class PostgresMirrorWriter
         ON CONFLICT DO NOTHING
         """;
 
+    private const string UpsertResponses = """
+        INSERT INTO hh.responses AS r (topic_id, vacancy_id, vacancy_name, resume_id, stage, source, crm_kind, crm_id, first_seen_at, updated_at, raw)
+        SELECT t.topic_id, t.vacancy_id, t.vacancy_name, t.resume_id, t.stage, t.source, t.crm_kind, t.crm_id, t.first_seen_at, t.updated_at, t.raw::jsonb
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::timestamptz[],
+            $10::timestamptz[], $11::text[])
+            AS t(topic_id, vacancy_id, vacancy_name, resume_id, stage, source, crm_kind, crm_id, first_seen_at, updated_at, raw)
+        ON CONFLICT (topic_id) DO UPDATE SET
+            vacancy_id = EXCLUDED.vacancy_id, vacancy_name = EXCLUDED.vacancy_name, resume_id = EXCLUDED.resume_id,
+            stage = EXCLUDED.stage, source = coalesce(r.source, EXCLUDED.source), crm_kind = EXCLUDED.crm_kind, crm_id = EXCLUDED.crm_id,
+            first_seen_at = least(r.first_seen_at, EXCLUDED.first_seen_at), updated_at = EXCLUDED.updated_at, raw = EXCLUDED.raw, mirrored_at = now()
+        WHERE r.updated_at <= EXCLUDED.updated_at
+        """;
+
+    private const string InsertStages = """
+        INSERT INTO hh.response_stages (topic_id, stage, at)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
+        ON CONFLICT DO NOTHING
+        """;
+
     /// <summary>Writes the entries in one transaction (unknown kinds are skipped: an older app's outbox never blocks a newer one).</summary>
     public static async Task WriteAsync(NpgsqlDataSource database, IReadOnlyList<MirrorEntry> entries, CancellationToken ct)
     {
@@ -84,15 +103,22 @@ public static class PostgresMirrorWriter
         var applications = entries.Where(e => e.Kind == MirrorKinds.Application)
             .Select(e => JsonSerializer.Deserialize<ApplicationRecord>(e.Payload, Json)!)
             .ToList();
-        await WriteAsync(database, vacancies, applications, ct);
+        var responses = entries.Where(e => e.Kind == MirrorKinds.Response)
+            .Select(e => JsonSerializer.Deserialize<ResponseMirrorRecord>(e.Payload, Json)!)
+            .ToList();
+        await WriteAsync(database, vacancies, applications, responses, ct);
     }
 
-    public static async Task WriteAsync(NpgsqlDataSource database, IReadOnlyList<VacancyPayload> vacancies, IReadOnlyList<ApplicationRecord> applications, CancellationToken ct)
+    public static Task WriteAsync(NpgsqlDataSource database, IReadOnlyList<VacancyPayload> vacancies, IReadOnlyList<ApplicationRecord> applications, CancellationToken ct) =>
+        WriteAsync(database, vacancies, applications, [], ct);
+
+    public static async Task WriteAsync(NpgsqlDataSource database, IReadOnlyList<VacancyPayload> vacancies, IReadOnlyList<ApplicationRecord> applications, IReadOnlyList<ResponseMirrorRecord> responses, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(vacancies);
         ArgumentNullException.ThrowIfNull(applications);
-        if (vacancies.Count == 0 && applications.Count == 0)
+        ArgumentNullException.ThrowIfNull(responses);
+        if (vacancies.Count == 0 && applications.Count == 0 && responses.Count == 0)
         {
             return;
         }
@@ -109,7 +135,43 @@ public static class PostgresMirrorWriter
             await WriteApplicationsAsync(connection, transaction, applications, ct);
         }
 
+        if (responses.Count > 0)
+        {
+            await WriteResponsesAsync(connection, transaction, responses, ct);
+        }
+
         await transaction.CommitAsync(ct);
+    }
+
+    private static async Task WriteResponsesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ResponseMirrorRecord> records, CancellationToken ct)
+    {
+        // Every stage seen goes to the history; the row keeps the newest.
+        var stages = records.Where(r => r.Stage is not null).Select(r => (r.TopicId, Stage: r.Stage!, r.UpdatedAt)).Distinct().ToList();
+        var rows = records.GroupBy(r => r.TopicId, StringComparer.Ordinal).Select(g => g.OrderByDescending(r => r.UpdatedAt).First()).ToList();
+        await using (var command = new NpgsqlCommand(UpsertResponses, connection, transaction))
+        {
+            Add(command, rows.Select(r => r.TopicId));
+            Add(command, rows.Select(r => r.VacancyId));
+            Add(command, rows.Select(r => r.VacancyName));
+            Add(command, rows.Select(r => r.ResumeId));
+            Add(command, rows.Select(r => r.Stage));
+            Add(command, rows.Select(r => r.Source));
+            Add(command, rows.Select(r => r.CrmKind));
+            Add(command, rows.Select(r => r.CrmId));
+            Add(command, rows.Select(r => r.FirstSeenAt.UtcDateTime));
+            Add(command, rows.Select(r => r.UpdatedAt.UtcDateTime));
+            Add(command, rows.Select(r => StripNulls(JsonSerializer.Serialize(r, Json))));
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        if (stages.Count > 0)
+        {
+            await using var command = new NpgsqlCommand(InsertStages, connection, transaction);
+            Add(command, stages.Select(s => s.TopicId));
+            Add(command, stages.Select(s => s.Stage));
+            Add(command, stages.Select(s => s.UpdatedAt.UtcDateTime));
+            await command.ExecuteNonQueryAsync(ct);
+        }
     }
 
     private static async Task WriteVacanciesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<VacancyPayload> payloads, CancellationToken ct)

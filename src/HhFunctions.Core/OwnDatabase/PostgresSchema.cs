@@ -129,6 +129,31 @@ public static class PostgresSchema
                    count(*) FILTER (WHERE NOT viewed AND NOT invited AND NOT rejected AND sent_at <= now() - interval '14 days') AS silent
             FROM hh.application_outcomes GROUP BY letter_kind;
             """),
+        (3, "responses", """
+            -- For recruiting responses (the employer's side): one row per hh.ru response (topic), its stage history.
+            CREATE TABLE hh.responses (
+                topic_id      text PRIMARY KEY,
+                vacancy_id    text,
+                vacancy_name  text,
+                resume_id     text,
+                stage         text,
+                source        text,
+                crm_kind      text,
+                crm_id        bigint,
+                first_seen_at timestamptz NOT NULL,
+                updated_at    timestamptz NOT NULL,
+                raw           jsonb NOT NULL,
+                mirrored_at   timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX responses_vacancy ON hh.responses (vacancy_id);
+
+            CREATE TABLE hh.response_stages (
+                topic_id text NOT NULL,
+                stage    text NOT NULL,
+                at       timestamptz NOT NULL,
+                PRIMARY KEY (topic_id, stage, at)
+            );
+            """),
     ];
 
     /// <summary>Brings the schema up to date; returns the versions this call applied (none when already current).</summary>

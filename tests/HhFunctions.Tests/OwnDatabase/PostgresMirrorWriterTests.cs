@@ -86,6 +86,26 @@ public sealed class PostgresMirrorWriterTests
     }
 
     [Fact]
+    public async Task WriteAsync_RecruitingResponsesTwice_OneRowEachWithItsStageHistory()
+    {
+        var (cs, db) = await DatabaseAsync();
+        await using var _ = db;
+        var seen = new ResponseMirrorRecord("t1", "v1", "C# developer", "res1", "response", "webhook", T0, T0);
+        var invited = seen with { Stage = "interview", UpdatedAt = T0.AddDays(1), CrmKind = "lead", CrmId = 42 };
+
+        await PostgresMirrorWriter.WriteAsync(db, [], [], [seen, new ResponseMirrorRecord("t2", "v1", null, "res2", "response", "poll", T0, T0)], CancellationToken.None);
+        await PostgresMirrorWriter.WriteAsync(db, [], [], [seen], CancellationToken.None);
+        await PostgresMirrorWriter.WriteAsync(db, [], [], [invited, seen], CancellationToken.None); // an older copy changes nothing
+
+        Assert.Equal(2L, await Postgres.ScalarAsync<long>(cs, "SELECT count(*) FROM hh.responses"));
+        var row = Assert.Single(await Postgres.RowsAsync(cs, "SELECT stage, source, crm_kind, crm_id, first_seen_at, raw->>'topicId' FROM hh.responses WHERE topic_id = 't1'"));
+        Assert.Equal(["interview", "webhook", "lead", 42L, T0.UtcDateTime, "t1"], row);
+        Assert.Equal(
+            ["t1|interview", "t1|response", "t2|response"],
+            (await Postgres.RowsAsync(cs, "SELECT topic_id, stage FROM hh.response_stages ORDER BY 1, 2")).Select(r => $"{r[0]}|{r[1]}"));
+    }
+
+    [Fact]
     public async Task Views_SeededData_AnswerPerDayPerQuerySalaryAndFunnel()
     {
         var (cs, db) = await DatabaseAsync();

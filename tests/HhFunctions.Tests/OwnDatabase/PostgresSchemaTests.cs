@@ -18,11 +18,11 @@ public sealed class PostgresSchemaTests
         var appliedAt = await Postgres.RowsAsync(cs, "SELECT version, applied_at FROM hh.schema_versions ORDER BY 1");
         var second = await PostgresSchema.MigrateAsync(database, CancellationToken.None);
 
-        Assert.Equal([1, 2], first);
+        Assert.Equal([1, 2, 3], first);
         Assert.Empty(second);
         Assert.Equal(
             ["application_funnel_per_letter", "application_funnel_per_source", "application_funnel_per_week", "application_outcomes", "application_states",
-             "applications", "new_vacancies_per_day", "salary_by_query", "schema_versions", "vacancies"],
+             "applications", "new_vacancies_per_day", "response_stages", "responses", "salary_by_query", "schema_versions", "vacancies"],
             objects.Select(r => (string)r[0]!));
         Assert.Equal(appliedAt.Select(r => r[1]), (await Postgres.RowsAsync(cs, "SELECT version, applied_at FROM hh.schema_versions ORDER BY 1")).Select(r => r[1]));
     }
@@ -42,8 +42,8 @@ public sealed class PostgresSchemaTests
             })).ToList();
             var applied = await Task.WhenAll(runs);
 
-            Assert.Equal([1, 2], applied.SelectMany(a => a).Order());
-            Assert.Equal(2L, await Postgres.ScalarAsync<long>(cs, "SELECT count(*) FROM hh.schema_versions"));
+            Assert.Equal([1, 2, 3], applied.SelectMany(a => a).Order());
+            Assert.Equal(3L, await Postgres.ScalarAsync<long>(cs, "SELECT count(*) FROM hh.schema_versions"));
         }
         finally
         {
