@@ -104,6 +104,25 @@ param searchSchedule string = ''
 @description('Apply__TrackSchedule: six-field NCRONTAB (seconds first), UTC, of TrackApplications. Its timer binding reads %Apply__TrackSchedule%, so it is always set. Empty: every 30 minutes.')
 param applyTrackSchedule string = ''
 
+@description('Recruiting__ReconcileSchedule: six-field NCRONTAB (seconds first), UTC, of ReconcileResponses (finds the employer\'s responses no webhook brought). Its timer binding reads %Recruiting__ReconcileSchedule%, so it is always set. Empty: every 15 minutes.')
+param recruitingReconcileSchedule string = ''
+
+@secure()
+@description('Bitrix24__WebhookUrl, the Bitrix24 portal\'s incoming webhook (https://{portal}/rest/{user}/{key}/, scope crm): stored as the Key Vault secret Bitrix24--WebhookUrl. Empty: keep the vault\'s current value (none: recruiting writes nothing).')
+param bitrix24WebhookUrl string = ''
+
+@description('Bitrix24__Entity: lead (default) or deal (a contact plus a deal). Empty: the app default.')
+@allowed([
+  ''
+  'lead'
+  'deal'
+])
+param bitrix24Entity string = ''
+
+@secure()
+@description('Recruiting__WebhookKey, the secret part of the hh.ru webhook address /api/hh/webhook/{key} (32-128 of A-Z a-z 0-9 _ -): stored as the Key Vault secret Recruiting--WebhookKey. Empty: the app makes one and keeps it.')
+param recruitingWebhookKey string = ''
+
 @description('Bump__ResumeIds: comma-separated resume ids to raise. Empty: every resume of the account.')
 param bumpResumeIds string = ''
 
@@ -135,6 +154,7 @@ var deploymentContainerName = 'app-package'
 var effectiveSchedule = empty(bumpSchedule) ? '0 1 */4 * * *' : bumpSchedule
 var effectiveTrackSchedule = empty(applyTrackSchedule) ? '0 */30 * * * *' : applyTrackSchedule
 var effectiveSearchSchedule = empty(searchSchedule) ? '0 */30 * * * *' : searchSchedule
+var effectiveReconcileSchedule = empty(recruitingReconcileSchedule) ? '0 */15 * * * *' : recruitingReconcileSchedule
 
 // Built-in role definition ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
 var roles = {
@@ -261,6 +281,24 @@ resource telegramWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-
   name: 'Telegram--WebhookSecret'
   properties: {
     value: telegramWebhookSecret
+    contentType: 'text/plain'
+  }
+}
+
+resource bitrix24WebhookUrlSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(bitrix24WebhookUrl)) {
+  parent: vault
+  name: 'Bitrix24--WebhookUrl'
+  properties: {
+    value: bitrix24WebhookUrl
+    contentType: 'text/plain'
+  }
+}
+
+resource recruitingWebhookKeySecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(recruitingWebhookKey)) {
+  parent: vault
+  name: 'Recruiting--WebhookKey'
+  properties: {
+    value: recruitingWebhookKey
     contentType: 'text/plain'
   }
 }
@@ -417,6 +455,7 @@ var baseSettings = {
   Bump__Schedule: effectiveSchedule
   Search__Schedule: effectiveSearchSchedule
   Apply__TrackSchedule: effectiveTrackSchedule
+  Recruiting__ReconcileSchedule: effectiveReconcileSchedule
   Data__Path: dataPath
 }
 
@@ -429,6 +468,7 @@ var optionalSettings = {
   Bump__ResumeIds: bumpResumeIds
   Bump__MaxWait: bumpMaxWait
   App__PublicBaseUrl: publicBaseUrl
+  Bitrix24__Entity: bitrix24Entity
 }
 
 resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
@@ -445,6 +485,8 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     hhClientSecretSecret
     telegramBotTokenSecret
     telegramWebhookSecretSecret
+    bitrix24WebhookUrlSecret
+    recruitingWebhookKeySecret
   ]
 }
 
@@ -459,6 +501,8 @@ output defaultHostName string = hostName
 output oauthRedirectUri string = empty(hhRedirectUri) ? '${baseUrl}/api/oauth/callback' : hhRedirectUri
 output statusPageUrl string = '${baseUrl}/api/status'
 output telegramWebhookUrl string = '${baseUrl}/api/telegram/webhook'
+@description('hh.ru\'s webhook for an employer account is /api/hh/webhook/{Recruiting__WebhookKey}; the app subscribes it itself when the account is connected.')
+output hhWebhookBase string = '${baseUrl}/api/hh/webhook/'
 output keyVaultName string = vault.name
 output keyVaultUri string = vault.properties.vaultUri
 output storageAccountName string = storage.name

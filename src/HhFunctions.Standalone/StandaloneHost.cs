@@ -5,6 +5,7 @@ using HhFunctions.Vacancies;
 using HhFunctions.Web;
 using HhFunctions.Applying;
 using HhFunctions.OAuth;
+using HhFunctions.Recruiting;
 using HhFunctions.StatusPage;
 
 namespace HhFunctions.Standalone;
@@ -82,6 +83,7 @@ public static class StandaloneHost
         api.MapTelegramEndpoints();
         api.MapVacanciesEndpoints();
         api.MapApplyingEndpoints();
+        api.MapRecruitingEndpoints();
         app.MapGet("/", Redirect("/" + Routes.Prefix + "/" + StatusRoutes.Status));
         return app;
     }

@@ -19,14 +19,33 @@ public sealed partial class ApplicationTracker(
     HhClient hh,
     HhCallPacer pacer,
     IApplicationStore store,
+    HhFunctions.State.IStateStore accounts,
     ITelegramNotifier telegram,
     TimeProvider time,
     ILogger<ApplicationTracker> logger)
 {
     private const int MaxPages = 200;
 
+    /// <summary>An employer's account answers GET /negotiations with its vacancies' responses, not applications: not read.</summary>
+    private async Task<bool> IsEmployerAsync(CancellationToken ct)
+    {
+        try
+        {
+            return (await accounts.GetAccountAsync(ct)).IsEmployer;
+        }
+        catch (HhFunctions.State.StateStoreException)
+        {
+            return false; // unknown: read as before
+        }
+    }
+
     public async Task<TrackResult> TrackAsync(CancellationToken ct)
     {
+        if (await IsEmployerAsync(ct))
+        {
+            return new TrackResult(true, 0, 0, 0, "An employer's account is connected: it has no applications to track.");
+        }
+
         var now = time.GetUtcNow();
         var state = await store.GetStateAsync(ct);
         var all = new List<HhNegotiation>();

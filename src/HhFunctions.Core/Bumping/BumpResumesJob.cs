@@ -130,6 +130,23 @@ public sealed partial class BumpResumesJob(
             return await FinishAsync(new RunRecord(runId, trigger, started, time.GetUtcNow(), RunStatus.Skipped, "Raising is paused (/resume to continue).", []), null, notes, ct);
         }
 
+        if (account?.IsEmployer == true)
+        {
+            // An employer's account has no resumes: no hh.ru call, no Telegram message each run (connecting said so once).
+            var run = new RunRecord(runId, trigger, started, time.GetUtcNow(), RunStatus.Skipped, "An employer's account is connected: it has no resumes to raise.", []);
+            Log.Finished(logger, run.Id, run.Status, run.Summary);
+            try
+            {
+                await state.AddRunAsync(run, ct);
+            }
+            catch (StateStoreException ex)
+            {
+                Log.HistoryNotSaved(logger, ex.Message);
+            }
+
+            return run;
+        }
+
         IReadOnlyList<HhResume> resumes;
         try
         {

@@ -37,6 +37,10 @@ public sealed partial class FunctionsMetadataTests
         ["Applications"] = new("httpTrigger", "applications", ["get"], "Function", null, null),
         ["ApplicationsCsv"] = new("httpTrigger", "applications.csv", ["get"], "Function", null, null),
         ["ApplicationsJson"] = new("httpTrigger", "applications.json", ["get"], "Function", null, null),
+        ["HhWebhook"] = new("httpTrigger", "hh/webhook/{key}", ["post"], "Anonymous", null, null),
+        ["RecruitingEvents"] = new("queueTrigger", null, [], null, null, HhFunctions.Recruiting.RecruitingEvent.Queue),
+        ["RecruitingWrites"] = new("queueTrigger", null, [], null, null, HhFunctions.Recruiting.CrmDrain.Queue),
+        ["ReconcileResponses"] = new("timerTrigger", null, [], null, "%Recruiting__ReconcileSchedule%", null),
     };
 
     private static List<JsonElement> Metadata()
