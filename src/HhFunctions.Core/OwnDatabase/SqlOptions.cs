@@ -61,7 +61,7 @@ public sealed class SqlOptionsValidator : IValidateOptions<SqlOptions>
         }
         catch (ArgumentException)
         {
-            return "Sql__ConnectionString is not a PostgreSQL connection string (expected Host=…;Username=…;Password=…;Database=…); see docs/own-database.md.";
+            return "Sql__ConnectionString is not a PostgreSQL connection string (an unknown key, or a value of the wrong kind such as a port that is not a number; expected Host=…;Username=…;Password=…;Database=…); see docs/own-database.md.";
         }
         catch (FormatException)
         {

@@ -180,13 +180,14 @@ public sealed class OwnDatabaseMirrorTests
 
     [Theory]
     [InlineData("Username=hh;Password=pw-DO-NOT-LOG-1;Database=hh", "Sql__ConnectionString names no server")]
-    [InlineData("Host=db.example;Port=five;Password=pw-DO-NOT-LOG-2", "Sql__ConnectionString has a value of the wrong kind")]
+    [InlineData("Host=db.example;Port=five;Password=pw-DO-NOT-LOG-2", "Sql__ConnectionString is not a PostgreSQL connection string (an unknown key, or a value of the wrong kind")]
     [InlineData("Host=db.example;Pasword=pw-DO-NOT-LOG-3", "Sql__ConnectionString is not a PostgreSQL connection string")]
     public async Task Start_MalformedConnectionString_RefusedInOneLineWithoutThePassword(string connectionString, string expected)
     {
         var ex = await StartUp.FailsAsync(new Dictionary<string, string?> { ["Sql:ConnectionString"] = connectionString });
 
         var line = HhFunctions.Configuration.StartupGuard.Describe(ex);
+        Assert.NotNull(line);
         Assert.Contains(expected, line, StringComparison.Ordinal);
         Assert.Single(line.Split('\n'));
         Assert.DoesNotContain("DO-NOT-LOG", ex.ToString(), StringComparison.Ordinal);
