@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
 using HhFunctions.Configuration;
 using HhFunctions.State;
@@ -55,14 +56,39 @@ public sealed class TableMirrorOutbox(TableServiceClient service, IOptions<Stora
         });
     }
 
+    /// <summary>
+    /// Removes the entries; one another instance's pump removed meanwhile (both drained it: the upserts made that
+    /// harmless) is skipped, so a batch that fails on it is retried one entity at a time.
+    /// </summary>
     public async Task RemoveAsync(IReadOnlyList<OutboxItem> items, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(items);
         var table = await _tables.GetAsync(TableName, ct);
         foreach (var chunk in items.Select(i => i.Handle).Distinct(StringComparer.Ordinal).Chunk(100))
         {
-            await TableEntities.Guard(async () => await table.SubmitTransactionAsync(
-                chunk.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(Partition, row))), ct));
+            try
+            {
+                await table.SubmitTransactionAsync(chunk.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(Partition, row))), ct);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 404)
+            {
+                foreach (var row in chunk)
+                {
+                    await TableEntities.Guard(async () => await table.DeleteEntityAsync(Partition, row, ETag.All, ct)); // 404 is no error here
+                }
+            }
+            catch (TableTransactionFailedException ex)
+            {
+                throw new StateStoreException($"Table storage refused a batch (HTTP {ex.Status}, {ex.ErrorCode}).", ex);
+            }
+            catch (RequestFailedException ex)
+            {
+                throw new StateStoreException($"Table storage refused the request (HTTP {ex.Status}, {ex.ErrorCode}).", ex);
+            }
+            catch (AggregateException ex) when (TableEntities.IsUnreachable(ex))
+            {
+                throw TableEntities.Unreachable(ex);
+            }
         }
     }
 
