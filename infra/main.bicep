@@ -25,11 +25,13 @@
 //                    the app itself enqueues on-demand runs into the same account (AzureWebJobsStorage).
 //  - app tables:     Storage__TableServiceUri + Storage Table Data Contributor.
 //  - secrets/tokens: KeyVault__Uri + Key Vault Secrets Officer (the app reads every secret as
-//                    configuration and writes the hh.ru token pair as the secret 'hh-oauth-token').
+//                    configuration and writes the hh.ru token pair as the secret 'hh-oauth-token', the
+//                    application token beside it as 'hh-oauth-token-app').
 //  - telemetry:      APPLICATIONINSIGHTS_AUTHENTICATION_STRING + Monitoring Metrics Publisher
 //                    (Application Insights has local, key-based auth disabled).
 //
-// Secrets (hh.ru client secret, Telegram bot token, Telegram webhook secret) are @secure() parameters
+// Secrets (hh.ru client secret, Telegram bot token, Telegram webhook secret, the own PostgreSQL's connection
+// string) are @secure() parameters
 // written as Key Vault secrets named with '--' (the app maps '--' to ':'), never as app settings. An empty
 // secret parameter leaves the vault's current secret untouched, so later deployments need not repeat it.
 
@@ -122,6 +124,10 @@ param bitrix24Entity string = ''
 @secure()
 @description('Recruiting__WebhookKey, the secret part of the hh.ru webhook address /api/hh/webhook/{key} (32-128 of A-Z a-z 0-9 _ -): stored as the Key Vault secret Recruiting--WebhookKey. Empty: the app makes one and keeps it.')
 param recruitingWebhookKey string = ''
+
+@secure()
+@description('Sql__ConnectionString, the user\'s own PostgreSQL (Npgsql form: Host=...;Username=...;Password=...;Database=...; docs/own-database.md): stored as the Key Vault secret Sql--ConnectionString, which the app reads as configuration (a Key Vault reference, never an app setting and never logged). Empty: nothing is deployed for it and the vault\'s current value, if any, is kept (none: no mirror).')
+param sqlConnectionString string = ''
 
 @description('Bump__ResumeIds: comma-separated resume ids to raise. Empty: every resume of the account.')
 param bumpResumeIds string = ''
@@ -299,6 +305,16 @@ resource recruitingWebhookKeySecret 'Microsoft.KeyVault/vaults/secrets@2025-05-0
   name: 'Recruiting--WebhookKey'
   properties: {
     value: recruitingWebhookKey
+    contentType: 'text/plain'
+  }
+}
+
+// The own-database mirror's connection string (docs/own-database.md): only when the parameter is set.
+resource sqlConnectionStringSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(sqlConnectionString)) {
+  parent: vault
+  name: 'Sql--ConnectionString'
+  properties: {
+    value: sqlConnectionString
     contentType: 'text/plain'
   }
 }
@@ -487,6 +503,7 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     telegramWebhookSecretSecret
     bitrix24WebhookUrlSecret
     recruitingWebhookKeySecret
+    sqlConnectionStringSecret
   ]
 }
 

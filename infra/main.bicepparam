@@ -35,3 +35,6 @@ param bumpMaxWait = readEnvironmentVariable('BUMP_MAX_WAIT', '')
 param searchSchedule = readEnvironmentVariable('SEARCH_SCHEDULE', '')
 
 param publicBaseUrl = readEnvironmentVariable('APP_PUBLIC_BASE_URL', '')
+
+// Own PostgreSQL (docs/own-database.md): a secret, kept as the Key Vault secret Sql--ConnectionString
+param sqlConnectionString = readEnvironmentVariable('SQL_CONNECTION_STRING', '')

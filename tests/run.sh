@@ -3,6 +3,8 @@
 #   - npm tools from package-lock.json (Azurite),
 #   - Azurite's Table (127.0.0.1:10002) and Queue (127.0.0.1:10001) services, in memory; each reused if
 #     something already listens on its port,
+#   - a throw-away PostgreSQL server (tests/postgres.sh: Debian's postgresql, a temporary folder, a free loopback
+#     port) exported as HH_TEST_POSTGRES, unless HH_TEST_POSTGRES is already set; stopped on exit,
 #   - Debian's headless Chromium for the browser tests (tests/install-browser.sh, only if missing),
 #   - dotnet test over HhFunctions.sln (unit, app and Azurite-backed tests).
 # Ends with a plain "N passed, N failed" line. Exit code: non-zero on any failure or set-up problem.
@@ -23,11 +25,13 @@ fi
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 pids=()
+source tests/postgres.sh
 cleanup() {
   for pid in "${pids[@]}"; do
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
+  postgres_stop
 }
 trap cleanup EXIT
 
@@ -58,6 +62,10 @@ fi
 if [ -z "${HH_TEST_QUEUES:-}" ]; then
   start_azurite queue 10001
   export HH_TEST_QUEUES="UseDevelopmentStorage=true"
+fi
+
+if [ -z "${HH_TEST_POSTGRES:-}" ]; then
+  postgres_start || die "PostgreSQL could not be started (tests/postgres.sh)"
 fi
 
 bash tests/install-browser.sh || die "tests/install-browser.sh could not install /usr/bin/chromium"

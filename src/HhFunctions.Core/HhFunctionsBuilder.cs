@@ -4,6 +4,7 @@ using HhFunctions.Composition;
 using HhFunctions.Configuration;
 using HhFunctions.HeadHunter;
 using HhFunctions.OAuth;
+using HhFunctions.OwnDatabase;
 using HhFunctions.Recruiting;
 using HhFunctions.State;
 using HhFunctions.StatusPage;
@@ -53,7 +54,8 @@ public static class HhFunctionsBuilder
             .AddVacancies()
             .AddOAuth()
             .AddApplying()
-            .AddRecruiting();
+            .AddRecruiting()
+            .AddOwnDatabase();
         return builder;
     }
 }

@@ -11,6 +11,12 @@ if (args is ["vacancies", ..])
     return await VacancyBenchmark.RunAsync();
 }
 
+if (args is ["mirror", ..])
+{
+    // dotnet run -c Release --project tests/HhFunctions.Benchmarks -- mirror   (PostgreSQL: HH_TEST_POSTGRES, or tests/postgres.sh)
+    return await MirrorBenchmark.RunAsync();
+}
+
 var settings = SimulationSettings.Default;
 if (args is ["--seed", var seedText] && int.TryParse(seedText, CultureInfo.InvariantCulture, out var seed))
 {

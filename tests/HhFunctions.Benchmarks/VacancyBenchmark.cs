@@ -127,7 +127,7 @@ internal static class VacancyBenchmark
         return quiet.Calls == 3 && quiet.Run.New == 0 && minGap >= HhCallPacer.MinimumSpacing;
     }
 
-    private static async Task SeedAsync(IVacancyStore store)
+    internal static async Task SeedAsync(IVacancyStore store)
     {
         var rng = new Random(20260302);
         var batch = new List<VacancyRecord>(1000);
@@ -167,10 +167,10 @@ internal static class VacancyBenchmark
 
     private static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
 
-    private static WebApplication BuildApp(TimeProvider time, FakeNetwork network, string dataPath, string? tables, string? queries)
+    internal static WebApplication BuildApp(TimeProvider time, FakeNetwork network, string dataPath, string? tables, string? queries, IDictionary<string, string?>? more = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Benchmark", ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Data:Path"] = dataPath,
             ["Bump:StandaloneScheduler"] = "false",
@@ -185,7 +185,13 @@ internal static class VacancyBenchmark
             ["Telegram:ChatId"] = FakeTelegramApi.ChatId,
             ["Telegram:Polling"] = "false",
             ["App:PublicBaseUrl"] = "https://hhfunctions.example",
-        });
+        };
+        foreach (var (key, value) in more ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<IHttpMessageHandlerBuilderFilter>(new FakeNetworkFilter(network));

@@ -10,8 +10,10 @@ namespace HhFunctions.Testing;
 
 /// <summary>
 /// A stateful, contract-faithful fake of the hh.ru API (docs/hh-api.md) at the HTTP boundary:
-/// form-encoded POST /token (authorization_code, refresh_token), single-use refresh tokens usable only after
-/// the access token expired, revocation, GET /me, paged GET /resumes/mine, POST /resumes/{id}/publish with
+/// form-encoded POST /token (authorization_code, refresh_token, client_credentials), single-use refresh tokens usable
+/// only after the access token expired, revocation, the application token (one live at a time, a new one revokes
+/// the old, at most one per 5 minutes, good for vacancy search and vacancy pages only), GET /me, paged GET
+/// /resumes/mine, POST /resumes/{id}/publish with
 /// next_publish_at and 429 touch_limit_exceeded, User-Agent checks. Time comes from a FakeTimeProvider.
 /// Faults can be scripted per path. Every request is recorded.
 /// </summary>
@@ -29,6 +31,8 @@ public sealed class FakeHhApi
     private readonly Dictionary<string, IssuedCode> _codes = [];
     private readonly HashSet<string> _usedCodes = [];
     private readonly HashSet<string> _states = [];
+    private readonly Dictionary<string, bool> _appTokens = []; // value -> revoked
+    private DateTimeOffset? _appTokenIssuedAt;
     private readonly Lock _faultGate = new();
     private readonly List<Fault> _faults = []; // in order; guarded by _faultGate
     private int _counter;
@@ -74,7 +78,7 @@ public sealed class FakeHhApi
         {
             lock (_gate)
             {
-                return [.. _access.Keys, .. _refresh.Keys, .. _codes.Keys, .. _usedCodes, .. _states, ClientSecret];
+                return [.. _access.Keys, .. _refresh.Keys, .. _codes.Keys, .. _usedCodes, .. _states, .. _appTokens.Keys, ClientSecret];
             }
         }
     }
@@ -93,6 +97,42 @@ public sealed class FakeHhApi
 
     public int RefreshCalls { get; private set; }
 
+    /// <summary>hh.ru issues an application token at most once per this interval ("403 app token refresh too early").</summary>
+    public static readonly TimeSpan AppTokenInterval = TimeSpan.FromMinutes(5);
+
+    /// <summary>Every POST /token with grant_type=client_credentials that reached the fake.</summary>
+    public int AppTokenRequests { get; private set; }
+
+    /// <summary>Application tokens issued (to this app, not <see cref="IssueAppTokenElsewhere"/>).</summary>
+    public int AppTokensIssued { get; private set; }
+
+    /// <summary>Application-token requests refused as "app token refresh too early".</summary>
+    public int AppTokenTooEarly { get; private set; }
+
+    /// <summary>The application token hh.ru accepts now (null: none issued).</summary>
+    public string? LiveAppToken
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _appTokens.Where(t => !t.Value).Select(t => t.Key).SingleOrDefault();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Someone got a new application token elsewhere (dev.hh.ru's admin page, another copy of the app): the one the
+    /// app holds is revoked and the 5-minute clock starts again.
+    /// </summary>
+    public string IssueAppTokenElsewhere()
+    {
+        lock (_gate)
+        {
+            return IssueAppToken();
+        }
+    }
+
     public int SuccessfulRefreshes { get; private set; }
 
     public int EarlyPublishRejections => Resumes.Sum(r => r.EarlyRejections);
@@ -110,8 +150,10 @@ public sealed class FakeHhApi
     public string? RegisteredRedirectUri { get; set; }
 
     /// <summary>
-    /// "Application without applicant access" (hh.ru since 2025-12-15): /me still answers, but applicant calls
-    /// (GET /resumes/mine, POST /resumes/{id}/publish) get 403 {"errors":[{"type":"forbidden"}]}.
+    /// "Application without applicant access" (hh.ru since 2025-12-15): /me still answers, but applicant calls with a
+    /// user's token (GET /resumes/mine, POST /resumes/{id}/publish, applying, saved searches, similar vacancies, and
+    /// vacancy search, whose "app" badge hh.ru removed) get 403 {"errors":[{"type":"forbidden"}]}. The application
+    /// token still searches.
     /// </summary>
     public bool NoApplicantAccess { get; set; }
 
@@ -336,8 +378,9 @@ public sealed class FakeHhApi
                 ("POST", "negotiations") => Authorized(request, _ => NoApplicantAccess ? Forbidden() : Apply(form!)),
                 ("GET", "negotiations") => Authorized(request, _ => NoApplicantAccess ? Forbidden() : NegotiationsList(request.RequestUri!)),
                 ("GET", var p) when p.StartsWith("vacancies/", StringComparison.Ordinal) && p.Count(c => c == '/') == 1 =>
-                    Authorized(request, _ => OneVacancy(Uri.UnescapeDataString(p["vacancies/".Length..]))),
+                    Authorized(request, _ => OneVacancy(Uri.UnescapeDataString(p["vacancies/".Length..])), applicationAllowed: true),
                 ("POST", "token") => Token(request, body),
+                ("GET", "me") when IsAppToken(request) => Authorized(request, _ => Json(HttpStatusCode.OK, """{"auth_type":"application","is_applicant":false,"is_employer":false,"is_admin":false,"is_application":true}"""), applicationAllowed: true),
                 ("GET", "me") when IsEmployer => Authorized(request, _ => Json(HttpStatusCode.OK, Employer.MeJson())),
                 ("GET", "me") => Authorized(request, _ => Json(HttpStatusCode.OK, """{"id":"42","first_name":"Ivan","last_name":"Petrov","email":"ivan@example.com","is_applicant":true,"is_employer":false}""")),
                 ("GET", "resumes/mine") => Authorized(request, _ => NoApplicantAccess ? Forbidden() : ResumesMine(request.RequestUri!)),
@@ -346,7 +389,8 @@ public sealed class FakeHhApi
                 ("POST", var p) when p.StartsWith("resumes/", StringComparison.Ordinal) && p.EndsWith("/publish", StringComparison.Ordinal) =>
                     Authorized(request, _ => NoApplicantAccess ? Forbidden() : Publish(p["resumes/".Length..^"/publish".Length])),
                 ("PUT", var p) when p.EndsWith("/publish", StringComparison.Ordinal) => Errors(HttpStatusCode.MethodNotAllowed, "method_not_allowed"),
-                ("GET", var p) when FakeHhVacancies.Serves(p) => Authorized(request, _ => Search.Handle(p, request.RequestUri!, ApiBase)!),
+                ("GET", "vacancies") => Authorized(request, _ => NoApplicantAccess && !IsAppToken(request) ? Forbidden() : Search.Handle("vacancies", request.RequestUri!, ApiBase)!, applicationAllowed: true),
+                ("GET", var p) when FakeHhVacancies.Serves(p) => Authorized(request, _ => NoApplicantAccess ? Forbidden() : Search.Handle(p, request.RequestUri!, ApiBase)!),
                 _ => Json(HttpStatusCode.NotFound, """{"errors":[{"type":"not_found"}]}"""),
             };
         }
@@ -454,17 +498,64 @@ public sealed class FakeHhApi
                 AfterRotation?.Invoke();
                 return PairResponse(pair);
 
+            case "client_credentials":
+                AppTokenRequests++;
+                if (form["client_id"] != ClientId || form["client_secret"] != ClientSecret)
+                {
+                    return TokenError("invalid_client", "client_id or client_secret not found");
+                }
+
+                if (_appTokenIssuedAt is { } last && _time.GetUtcNow() < last + AppTokenInterval)
+                {
+                    AppTokenTooEarly++;
+                    return Json(HttpStatusCode.Forbidden, """{"error":"forbidden","error_description":"app token refresh too early"}""");
+                }
+
+                AppTokensIssued++;
+                return Json(HttpStatusCode.OK, JsonSerializer.Serialize(new { access_token = IssueAppToken(), token_type = "bearer" }));
+
             default:
                 return Json(HttpStatusCode.BadRequest, """{"error":"unsupported_grant_type","error_description":"unsupported grant_type"}""");
         }
     }
 
-    private HttpResponseMessage Authorized(HttpRequestMessage request, Func<AccessToken, HttpResponseMessage> next)
+    /// <summary>A new application token; the one before is revoked. Caller holds _gate.</summary>
+    private string IssueAppToken()
+    {
+        foreach (var key in _appTokens.Keys.ToList())
+        {
+            _appTokens[key] = true;
+        }
+
+        var token = $"APP{Next()}-{Guid.NewGuid():N}";
+        _appTokens[token] = false;
+        _appTokenIssuedAt = _time.GetUtcNow();
+        return token;
+    }
+
+    private bool IsAppToken(HttpRequestMessage request) =>
+        request.Headers.Authorization is { Scheme: "Bearer", Parameter: { } bearer } && _appTokens.ContainsKey(bearer);
+
+    /// <summary>
+    /// The bearer must be a live user token; with <paramref name="applicationAllowed"/> (vacancy search and pages,
+    /// /me) a live application token does too. Elsewhere an application token gets 403 oauth/user_auth_expected; a
+    /// revoked one 403 oauth/bad_authorization.
+    /// </summary>
+    private HttpResponseMessage Authorized(HttpRequestMessage request, Func<AccessToken, HttpResponseMessage> next, bool applicationAllowed = false)
     {
         var bearer = request.Headers.Authorization is { Scheme: "Bearer" } auth ? auth.Parameter : null;
         if (bearer is null)
         {
             return Errors(HttpStatusCode.Forbidden, "forbidden");
+        }
+
+        if (_appTokens.TryGetValue(bearer, out var revoked))
+        {
+            return revoked
+                ? Errors(HttpStatusCode.Forbidden, "oauth", "bad_authorization")
+                : applicationAllowed
+                    ? next(new AccessToken(bearer, DateTimeOffset.MaxValue))
+                    : Errors(HttpStatusCode.Forbidden, "oauth", "user_auth_expected");
         }
 
         if (!_access.TryGetValue(bearer, out var token))

@@ -6,7 +6,8 @@ namespace HhFunctions.Configuration;
 
 /// <summary>
 /// Loads Key Vault secrets as configuration at start, mapping "--" to ":" (Telegram--BotToken becomes
-/// Telegram:BotToken). The token-pair secret is skipped: it is runtime state, not configuration.
+/// Telegram:BotToken). The token-pair secret and the application token's beside it ("{name}-app") are skipped:
+/// they are runtime state, not configuration.
 /// </summary>
 public sealed class KeyVaultConfigurationSource(SecretClient client, string skipSecretName) : IConfigurationSource
 {
@@ -21,7 +22,8 @@ public sealed class KeyVaultConfigurationSource(SecretClient client, string skip
             {
                 foreach (var properties in client.GetPropertiesOfSecrets())
                 {
-                    if (properties.Enabled != true || string.Equals(properties.Name, skip, StringComparison.OrdinalIgnoreCase))
+                    if (properties.Enabled != true || string.Equals(properties.Name, skip, StringComparison.OrdinalIgnoreCase)
+                        || string.Equals(properties.Name, skip + "-app", StringComparison.OrdinalIgnoreCase))
                     {
                         continue;
                     }

@@ -23,10 +23,11 @@ public sealed class HhCallPacer(TimeProvider time)
             _nextAllowed = slot + MinimumSpacing;
         }
 
-        // A delay may end a hair early on some clocks: never go before the booked slot.
-        while (time.GetUtcNow() < slot)
+        // A delay may end a hair early on some clocks: never go before the booked slot. The wait is read once per
+        // turn: the clock may pass the slot between the check and the delay (another thread moving it).
+        for (var wait = slot - time.GetUtcNow(); wait > TimeSpan.Zero; wait = slot - time.GetUtcNow())
         {
-            await Task.Delay(slot - time.GetUtcNow(), time, ct);
+            await Task.Delay(wait, time, ct);
         }
 
         CallEnded(); // the call goes out now: the next waits at least the spacing from here

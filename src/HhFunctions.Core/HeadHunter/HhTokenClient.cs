@@ -8,7 +8,8 @@ namespace HhFunctions.HeadHunter;
 
 /// <summary>
 /// The hh.ru token endpoint (POST {ApiBaseUrl}/token, form-encoded). Registered WITHOUT automatic retries:
-/// a refresh token works once, so a blind retry could spend it twice and lose the pair.
+/// a refresh token works once, so a blind retry could spend it twice and lose the pair; an application token
+/// is issued at most once per 5 minutes and revokes the one before it.
 /// </summary>
 public sealed class HhTokenClient(HttpClient http, IOptions<HhOptions> options, TimeProvider time)
 {
@@ -37,7 +38,51 @@ public sealed class HhTokenClient(HttpClient http, IOptions<HhOptions> options, 
             },
             ct);
 
+    /// <summary>
+    /// The application's own token (grant_type=client_credentials): no user, no expiry, no refresh token. hh.ru
+    /// revokes the previous one when it issues a new one, and issues at most one per 5 minutes.
+    /// </summary>
+    public async Task<HhAppTokenResult> ClientCredentialsAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        var (parsed, error) = await PostFormAsync(
+            new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials",
+                ["client_id"] = o.ClientId ?? string.Empty,
+                ["client_secret"] = o.ClientSecret ?? string.Empty,
+            },
+            ct);
+        if (error is not null)
+        {
+            return HhAppTokenResult.Failure(error);
+        }
+
+        return parsed?.AccessToken is { Length: > 0 } access
+            ? HhAppTokenResult.Success(access)
+            : HhAppTokenResult.Failure(new HhTokenError(200, TokenErrorKind.Transient, null, null, "hh.ru answered the application-token request without a token."));
+    }
+
     private async Task<HhTokenResult> PostAsync(Dictionary<string, string> form, CancellationToken ct)
+    {
+        var (parsed, error) = await PostFormAsync(form, ct);
+        if (error is not null)
+        {
+            return HhTokenResult.Failure(error);
+        }
+
+        if (parsed?.AccessToken is not { Length: > 0 } access || parsed.RefreshToken is not { Length: > 0 } refresh)
+        {
+            return HhTokenResult.Failure(new HhTokenError(200, TokenErrorKind.Transient, null, null, "hh.ru answered the token request without a token pair."));
+        }
+
+        var now = time.GetUtcNow();
+        var lifetime = TimeSpan.FromSeconds(parsed.ExpiresIn is > 0 ? parsed.ExpiresIn.Value : 1_209_600);
+        return HhTokenResult.Success(new TokenSet(access, refresh, now + lifetime, now));
+    }
+
+    /// <summary>Posts the form; the parsed answer (null when it is not the expected JSON) or the error.</summary>
+    private async Task<(HhTokenResponse? Parsed, HhTokenError? Error)> PostFormAsync(Dictionary<string, string> form, CancellationToken ct)
     {
         try
         {
@@ -47,35 +92,25 @@ public sealed class HhTokenClient(HttpClient http, IOptions<HhOptions> options, 
             var mediaType = response.Content.Headers.ContentType?.MediaType;
             if (!response.IsSuccessStatusCode)
             {
-                return HhTokenResult.Failure(HhTokenError.Parse(response.StatusCode, body, mediaType));
+                return (null, HhTokenError.Parse(response.StatusCode, body, mediaType));
             }
 
-            HhTokenResponse? parsed;
             try
             {
-                parsed = JsonSerializer.Deserialize<HhTokenResponse>(body, HhJson.Options);
+                return (JsonSerializer.Deserialize<HhTokenResponse>(body, HhJson.Options), null);
             }
             catch (JsonException)
             {
-                parsed = null;
+                return (null, null);
             }
-
-            if (parsed?.AccessToken is not { Length: > 0 } access || parsed.RefreshToken is not { Length: > 0 } refresh)
-            {
-                return HhTokenResult.Failure(new HhTokenError((int)response.StatusCode, TokenErrorKind.Transient, null, null, "hh.ru answered the token request without a token pair."));
-            }
-
-            var now = time.GetUtcNow();
-            var lifetime = TimeSpan.FromSeconds(parsed.ExpiresIn is > 0 ? parsed.ExpiresIn.Value : 1_209_600);
-            return HhTokenResult.Success(new TokenSet(access, refresh, now + lifetime, now));
         }
         catch (HttpRequestException ex)
         {
-            return HhTokenResult.Failure(new HhTokenError(0, TokenErrorKind.Transient, null, null, $"hh.ru token endpoint unreachable ({ex.HttpRequestError})."));
+            return (null, new HhTokenError(0, TokenErrorKind.Transient, null, null, $"hh.ru token endpoint unreachable ({ex.HttpRequestError})."));
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {
-            return HhTokenResult.Failure(new HhTokenError(0, TokenErrorKind.Transient, null, null, "hh.ru token endpoint timed out."));
+            return (null, new HhTokenError(0, TokenErrorKind.Transient, null, null, "hh.ru token endpoint timed out."));
         }
     }
 

@@ -25,6 +25,9 @@ public enum TokenErrorKind
     /// <summary>5xx, HTML pages, timeouts: nothing was decided; try again later with the same pair.</summary>
     Transient,
 
+    /// <summary>403 forbidden "app token refresh too early": hh.ru issues an application token at most once per 5 minutes.</summary>
+    AppTokenTooEarly,
+
     Unknown,
 }
 
@@ -62,6 +65,7 @@ public sealed record HhTokenError(int StatusCode, TokenErrorKind Kind, string? E
             ("invalid_request", "bad redirect url") => TokenErrorKind.BadRedirect,
             ("invalid_request", _) => TokenErrorKind.ReconnectRequired,
             ("invalid_client", _) => TokenErrorKind.InvalidClient,
+            ("forbidden", "app token refresh too early") => TokenErrorKind.AppTokenTooEarly,
             ("forbidden", _) => TokenErrorKind.Transient,
             _ => TokenErrorKind.Unknown,
         };
@@ -76,11 +80,22 @@ public sealed record HhTokenError(int StatusCode, TokenErrorKind Kind, string? E
             TokenErrorKind.InvalidClient => "hh.ru rejected the application credentials; check HeadHunter__ClientId and HeadHunter__ClientSecret.",
             TokenErrorKind.BadRedirect => "hh.ru rejected the redirect URI; HeadHunter__RedirectUri must match the one registered at dev.hh.ru.",
             TokenErrorKind.Transient => $"hh.ru could not answer the token request now ({label}).",
+            TokenErrorKind.AppTokenTooEarly => "hh.ru issues a new application token at most once every 5 minutes (403 app token refresh too early).",
             _ => $"hh.ru rejected the token request (HTTP {code}, {label}).",
         };
 
         return new HhTokenError(code, kind, error, description, message);
     }
+}
+
+/// <summary>Outcome of an application-token request (client_credentials): the token or an error, never both. ToString shows no token.</summary>
+public sealed record HhAppTokenResult(string? AccessToken, HhTokenError? Error)
+{
+    public static HhAppTokenResult Success(string accessToken) => new(accessToken, null);
+
+    public static HhAppTokenResult Failure(HhTokenError error) => new(null, error);
+
+    public override string ToString() => AccessToken is null ? $"HhAppTokenResult({Error})" : "HhAppTokenResult(token issued)";
 }
 
 /// <summary>Outcome of a token request: a new pair or an error, never both.</summary>

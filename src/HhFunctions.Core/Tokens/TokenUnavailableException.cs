@@ -19,6 +19,9 @@ public enum TokenProblem
 
     /// <summary>The pair works, but hh.ru refuses this application the applicant API (told once, not a failure).</summary>
     NoApplicantAccess,
+
+    /// <summary>hh.ru issues a new application token only 5 minutes after the last one: asked for again after that.</summary>
+    AppTokenWait,
 }
 
 /// <summary>No usable access token now. The message is for people and never contains a token.</summary>

@@ -4,6 +4,7 @@ using HhFunctions.Composition;
 using HhFunctions.Configuration;
 using HhFunctions.Pages;
 using HhFunctions.State;
+using HhFunctions.StatusPage;
 using HhFunctions.Telegram;
 using HhFunctions.Web;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,8 +26,10 @@ public static class VacanciesExtensions
         services.AddSingleton<IValidateOptions<SearchOptions>, SearchOptionsValidator>();
         services.AddHostedService<SearchStartupReport>();
         services.TryAddSingleton<IVacancyMessenger, TelegramVacancyMessenger>();
+        services.TryAddSingleton<IVacancyMirror, NoVacancyMirror>();
         services.AddTransient<VacancyWatchJob>();
         services.AddTransient<VacancyWatchStatus>();
+        services.AddTransient<IStatusSection, VacancyWatchSection>();
         services.AddTransient<VacancyExport>();
         services.AddTransient<VacanciesPage>();
         services.AddTransient<VacanciesEndpoints>();

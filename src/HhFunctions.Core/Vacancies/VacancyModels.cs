@@ -64,6 +64,12 @@ public sealed record WatchRun(
 public sealed record WatchState(WatchRun? LastRun, string? AlertedProblem)
 {
     public static WatchState Empty { get; } = new(null, null);
+
+    /// <summary>The token the last run searched with, and why the application's when it was.</summary>
+    public WatchTokenUse? Token { get; init; }
+
+    /// <summary>When the owner was told that saved searches and similar vacancies need an account (null: not told, or they ran since).</summary>
+    public DateTimeOffset? UserSourcesToldAt { get; init; }
 }
 
 /// <summary>Vacancies kept by the watch: Table storage in Azure, files under Data__Path standalone.</summary>

@@ -15,9 +15,12 @@ namespace HhFunctions.Vacancies;
 /// published resume) is paged newest first until a vacancy the source saw before; every vacancy seen is stored;
 /// the new ones go to Telegram in one digest. hh.ru calls are spaced by <see cref="HhCallPacer"/>. A captcha,
 /// 403 or 429 stops the run (the owner is told once); other failures of a source are recorded and the run goes on.
+/// Searches use the connected account's token, or the application token when there is none or hh.ru refuses it
+/// (<see cref="WatchTokens"/>); the sources that need a job seeker's account are then left out, and that is said once.
 /// </summary>
 public sealed partial class VacancyWatchJob(
     TokenManager tokens,
+    AppTokenManager appTokens,
     HhClient hh,
     HhCallPacer pacer,
     IVacancyStore store,
@@ -27,6 +30,7 @@ public sealed partial class VacancyWatchJob(
     ITelegramNotifier telegram,
     IOptions<SearchOptions> options,
     Applying.ApplyService applying,
+    IVacancyMirror mirror,
     TimeProvider time,
     ILogger<VacancyWatchJob> logger)
 {
@@ -102,14 +106,19 @@ public sealed partial class VacancyWatchJob(
         var newThisRun = new HashSet<string>(StringComparer.Ordinal);
         var calls = 0;
         StopException? stop = null;
+        var access = await WatchTokens.BeginAsync(tokens, appTokens, state, pacer, time, ct);
+        string? userSourcesLeftOut = null;
+        var sourceCount = 0;
         try
         {
-            var (sources, listingCalls, listingErrors) = await SourcesAsync(ct);
+            var (sources, listingCalls, listingErrors, leftOut) = await SourcesAsync(access, ct);
             calls += listingCalls;
             results.AddRange(listingErrors);
+            userSourcesLeftOut = leftOut;
+            sourceCount = sources.Count;
             foreach (var source in sources)
             {
-                var (result, section, stopped) = await RunSourceAsync(source, watermarks.GetValueOrDefault(source.Name), hidden, newThisRun, ct);
+                var (result, section, stopped) = await RunSourceAsync(access, source, watermarks.GetValueOrDefault(source.Name), hidden, newThisRun, ct);
                 calls += result.Calls;
                 results.Add(result);
                 if (section is not null)
@@ -142,10 +151,19 @@ public sealed partial class VacancyWatchJob(
 
         var failed = results.Count(r => r.Error is not null);
         var status = stop is not null || (failed > 0 && failed == results.Count) ? RunStatus.Failed : failed > 0 ? RunStatus.PartiallyFailed : RunStatus.Succeeded;
+        if (stop is null && sourceCount == 0 && results.Count == 0 && userSourcesLeftOut is not null)
+        {
+            status = RunStatus.Skipped; // only account-bound sources are set, and there is no account to run them
+        }
+
         var summary = string.Create(CultureInfo.InvariantCulture, $"{newCount} new, {results.Sum(r => r.Seen)} seen in {results.Count} source(s), {calls} hh.ru call(s)")
+            + (access.Kind == WatchTokenKind.Application ? " on the application token" : string.Empty)
             + (failed > 0 ? string.Create(CultureInfo.InvariantCulture, $", {failed} source(s) failed") : string.Empty)
+            + (userSourcesLeftOut is null ? string.Empty : "; saved searches and similar vacancies left out: they need a connected job seeker's account")
             + (stop is null ? "." : ". Stopped: " + stop.Message);
         var run = Finish(runId, trigger, started, status, summary, calls, results, newCount);
+        watchState = watchState with { Token = access.Use };
+        watchState = await TellUserSourcesOnceAsync(watchState, userSourcesLeftOut, ct);
 
         // Tell the owner once per kind of refusal; a run without one clears it, so the next one is told again.
         var alerted = watchState.AlertedProblem;
@@ -162,7 +180,7 @@ public sealed partial class VacancyWatchJob(
         return await SaveAsync(watchState with { AlertedProblem = alerted }, run, ct);
     }
 
-    private async Task<(List<Source> Sources, int Calls, List<WatchSourceResult> Errors)> SourcesAsync(CancellationToken ct)
+    private async Task<(List<Source> Sources, int Calls, List<WatchSourceResult> Errors, string? UserSourcesLeftOut)> SourcesAsync(WatchTokens access, CancellationToken ct)
     {
         var o = options.Value;
         var sources = SearchQueryParser.Parse(o.Queries).Queries
@@ -170,6 +188,12 @@ public sealed partial class VacancyWatchJob(
             .ToList();
         var calls = 0;
         var errors = new List<WatchSourceResult>();
+        string? leftOut = null;
+        if ((o.UseSavedSearches || o.SimilarToResumes) && access.Kind == WatchTokenKind.Application)
+        {
+            return (sources, calls, errors, access.Reason);
+        }
+
         if (o.UseSavedSearches)
         {
             try
@@ -177,7 +201,7 @@ public sealed partial class VacancyWatchJob(
                 for (var page = 0; page < MaxSavedSearchPages; page++)
                 {
                     var p = page;
-                    var result = await CallAsync((token, c) => hh.GetSavedSearchesAsync(token, p, c), ct);
+                    var result = await UserOnlyAsync(access, "saved searches", (token, c) => hh.GetSavedSearchesAsync(token, p, c), ct);
                     calls++;
                     foreach (var saved in result.Items ?? [])
                     {
@@ -193,6 +217,11 @@ public sealed partial class VacancyWatchJob(
                     }
                 }
             }
+            catch (UserAccountNeededException ex)
+            {
+                calls++;
+                leftOut = ex.Message;
+            }
             catch (HhApiException ex)
             {
                 calls++;
@@ -200,16 +229,21 @@ public sealed partial class VacancyWatchJob(
             }
         }
 
-        if (o.SimilarToResumes)
+        if (o.SimilarToResumes && leftOut is null)
         {
             try
             {
-                var resumes = await CallAsync((token, c) => hh.GetMyResumesAsync(token, c), ct);
+                var resumes = await UserOnlyAsync(access, "resume list", (token, c) => hh.GetMyResumesAsync(token, c), ct);
                 calls++;
                 foreach (var resume in resumes.Where(r => r.Status?.Id == "published" && r.Blocked != true))
                 {
                     sources.Add(new Source("Similar: " + resume.DisplayTitle, "similar", (token, page, c) => hh.GetSimilarVacanciesAsync(token, resume.Id, page, c)));
                 }
+            }
+            catch (UserAccountNeededException ex)
+            {
+                calls++;
+                leftOut = ex.Message;
             }
             catch (HhApiException ex)
             {
@@ -218,11 +252,44 @@ public sealed partial class VacancyWatchJob(
             }
         }
 
-        return (sources, calls, errors);
+        if (leftOut is not null)
+        {
+            // The account was refused part-way: its sources found so far are left out as well.
+            sources.RemoveAll(s => s.Kind != "query");
+        }
+
+        return (sources, calls, errors, leftOut);
+    }
+
+    /// <summary>
+    /// Said once (and again only after the account's sources have run in between): saved searches and similar
+    /// vacancies need a connected job seeker's account. A plain notice, not a failure.
+    /// </summary>
+    private async Task<WatchState> TellUserSourcesOnceAsync(WatchState watchState, string? leftOut, CancellationToken ct)
+    {
+        if (leftOut is null)
+        {
+            return options.Value.UseSavedSearches || options.Value.SimilarToResumes ? watchState with { UserSourcesToldAt = null } : watchState;
+        }
+
+        if (watchState.UserSourcesToldAt is not null)
+        {
+            return watchState;
+        }
+
+        Log.UserSourcesLeftOut(logger, leftOut);
+        var sent = await telegram.SendAsync(
+            "ℹ️ <b>Saved searches and similar vacancies are not watched</b>\n"
+            + "They need a connected job seeker's account (Search__UseSavedSearches, Search__SimilarToResumes), and "
+            + WebUtility.HtmlEncode(leftOut) + ". "
+            + (string.IsNullOrWhiteSpace(options.Value.Queries) ? "Nothing else is set to watch (Search__Queries)." : "Search__Queries are watched meanwhile.")
+            + " Connect a job seeker's account with /connect to add them.",
+            ct);
+        return sent ? watchState with { UserSourcesToldAt = time.GetUtcNow() } : watchState;
     }
 
     private async Task<(WatchSourceResult Result, DigestSection? Section, StopException? Stop)> RunSourceAsync(
-        Source source, SourceWatermark? watermark, IReadOnlySet<string> hidden, HashSet<string> newThisRun, CancellationToken ct)
+        WatchTokens access, Source source, SourceWatermark? watermark, IReadOnlySet<string> hidden, HashSet<string> newThisRun, CancellationToken ct)
     {
         var firstRun = watermark is null || (watermark.NewestPublishedAt is null && watermark.TopIds.Count == 0);
         var topIds = watermark?.TopIds.ToHashSet(StringComparer.Ordinal) ?? [];
@@ -241,7 +308,7 @@ public sealed partial class VacancyWatchJob(
             {
                 var p = page;
                 calls++;
-                var result = await CallAsync((token, c) => source.Fetch(token, p, c), ct);
+                var result = await SearchAsync(access, (token, c) => source.Fetch(token, p, c), ct);
                 var items = (result.Items ?? []).Where(i => !string.IsNullOrEmpty(i.Id)).DistinctBy(i => i.Id).ToList();
                 found = result.Found;
                 if (page == 0)
@@ -272,6 +339,7 @@ public sealed partial class VacancyWatchJob(
                 }
 
                 await store.SaveAsync(records, ct);
+                await mirror.RecordAsync(records, items, ct);
                 seen += items.Count;
                 if (reachedOld || items.Count == 0 || page + 1 >= result.Pages)
                 {
@@ -314,28 +382,24 @@ public sealed partial class VacancyWatchJob(
         return (new WatchSourceResult(source.Name, calls, seen, fresh.Count, error), section, stop);
     }
 
-    /// <summary>One paced hh.ru call with the user's token; the refusals that end the run become a <see cref="StopException"/>.</summary>
-    private Task<T> CallAsync<T>(Func<string, CancellationToken, Task<T>> call, CancellationToken ct) =>
-        CallOrStopAsync(() => PacedAsync(call, ct));
+    /// <summary>One paced search call (account's or application token); the refusals that end the run become a <see cref="StopException"/>.</summary>
+    private static Task<T> SearchAsync<T>(WatchTokens access, Func<string, CancellationToken, Task<T>> call, CancellationToken ct) =>
+        CallOrStopAsync(access, () => access.SearchAsync(call, ct));
 
-    private async Task<T> PacedAsync<T>(Func<string, CancellationToken, Task<T>> call, CancellationToken ct)
-    {
-        await pacer.WaitTurnAsync(ct);
-        try
-        {
-            return await tokens.WithAccessTokenAsync(call, ct);
-        }
-        finally
-        {
-            pacer.CallEnded();
-        }
-    }
+    /// <summary>One paced call that needs the job seeker's account; <see cref="UserAccountNeededException"/> when there is none.</summary>
+    private static Task<T> UserOnlyAsync<T>(WatchTokens access, string what, Func<string, CancellationToken, Task<T>> call, CancellationToken ct) =>
+        CallOrStopAsync(access, () => access.UserOnlyAsync(what, call, ct));
 
-    private static async Task<T> CallOrStopAsync<T>(Func<Task<T>> paced)
+    private static async Task<T> CallOrStopAsync<T>(WatchTokens access, Func<Task<T>> paced)
     {
         try
         {
             return await paced();
+        }
+        catch (TokenUnavailableException ex) when (access.Kind == WatchTokenKind.Application)
+        {
+            // One key for every application-token problem: the owner is told once until a run works again.
+            throw new StopException("app-token", "The application token: " + ex.Message + (ex.Message.EndsWith("run.", StringComparison.Ordinal) ? string.Empty : " The watch tries again on its next run."));
         }
         catch (TokenUnavailableException ex)
         {
@@ -348,6 +412,10 @@ public sealed partial class VacancyWatchJob(
         catch (HhApiException ex) when (ex.Error.StatusCode == 429)
         {
             throw new StopException("too-many-requests", "hh.ru is rate-limiting the app (HTTP 429).");
+        }
+        catch (HhApiException ex) when (ex.Error.StatusCode == 403 && access.Kind == WatchTokenKind.Application)
+        {
+            throw new StopException("forbidden-app", $"hh.ru refuses the application token's vacancy requests (HTTP 403, {ex.Error.Type ?? ex.Error.Kind.ToString()}). Check the application's status at dev.hh.ru.");
         }
         catch (HhApiException ex) when (ex.Error.StatusCode == 403)
         {
@@ -446,6 +514,9 @@ public sealed partial class VacancyWatchJob(
 
         [LoggerMessage(8005, LogLevel.Warning, "Vacancy watch: state storage unavailable: {Reason}")]
         public static partial void StoreUnavailable(ILogger logger, string reason);
+
+        [LoggerMessage(8010, LogLevel.Information, "Vacancy watch: saved searches and similar vacancies need a connected job seeker's account ({Reason}); left out, the owner is told once.")]
+        public static partial void UserSourcesLeftOut(ILogger logger, string reason);
 
         [LoggerMessage(8009, LogLevel.Error, "Vacancy watch: applying to the new matches failed unexpectedly; the watch run is recorded all the same.")]
         public static partial void ApplyFailed(ILogger logger, Exception exception);

@@ -54,6 +54,15 @@ public sealed class VacancyWatchStatus(IVacancyStore store, IStateStore state, I
             }
         }
 
+        if (watch.Token is { } token)
+        {
+            sb.Append("🔑 ").Append(E(token.Describe())).Append('\n');
+            if (token.Kind == WatchTokenKind.Application && (o.UseSavedSearches || o.SimilarToResumes))
+            {
+                sb.Append("ℹ️ Saved searches and similar vacancies need a connected job seeker's account; they are left out (/connect).\n");
+            }
+        }
+
         foreach (var problem in parsed.Problems)
         {
             sb.Append("⚠️ ").Append(E(problem)).Append('\n');

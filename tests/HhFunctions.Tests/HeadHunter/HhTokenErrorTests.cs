@@ -60,13 +60,16 @@ public sealed class HhTokenErrorTests
     }
 
     [Fact]
-    public void Parse_AppTokenRefreshTooEarly403_IsTransient()
+    public void Parse_AppTokenRefreshTooEarly403_IsItsOwnKindToWaitOut()
     {
         // Act
         var parsed = HhTokenError.Parse(HttpStatusCode.Forbidden, """{"error":"forbidden","error_description":"app token refresh too early"}""", "application/json");
+        var other = HhTokenError.Parse(HttpStatusCode.Forbidden, """{"error":"forbidden","error_description":"something else"}""", "application/json");
 
         // Assert
-        Assert.Equal(TokenErrorKind.Transient, parsed.Kind);
+        Assert.Equal(TokenErrorKind.AppTokenTooEarly, parsed.Kind);
+        Assert.Contains("at most once every 5 minutes", parsed.Message, StringComparison.Ordinal);
+        Assert.Equal(TokenErrorKind.Transient, other.Kind);
     }
 
     [Theory]

@@ -168,21 +168,37 @@ public sealed class VacancyWatchJobTests
         Assert.Equal(2, app.SentTexts().Count(t => t.StartsWith("⛔ <b>Vacancy watch stopped</b>", StringComparison.Ordinal)));
     }
 
-    [Theory]
-    [InlineData(429, "too_many_requests", "rate-limiting")]
-    [InlineData(403, "forbidden", "December 2025")]
-    public async Task RunAsync_RefusedWith403Or429_StopsWithoutRetrying(int status, string type, string expected)
+    [Fact]
+    public async Task RunAsync_RefusedWith429_StopsWithoutRetrying()
     {
         using var app = WatchTestExtensions.WatchApp("name=A&text=C%23; name=B&text=developer");
         await app.ConnectAsync();
         Seed(app, 5);
-        app.Hh.Fail("vacancies", () => FakeHhApi.Errors((System.Net.HttpStatusCode)status, type), times: 5);
+        app.Hh.Fail("vacancies", () => FakeHhApi.Errors(System.Net.HttpStatusCode.TooManyRequests, "too_many_requests"), times: 5);
 
         var run = await app.RunWatchAsync();
 
         Assert.Equal(RunStatus.Failed, run.Status);
         Assert.Single(app.SearchRequests());
-        Assert.Contains(expected, Assert.Single(app.SentTexts()), StringComparison.Ordinal);
+        Assert.Contains("rate-limiting", Assert.Single(app.SentTexts()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_AccountRefusedWith403_MovesToTheApplicationTokenAndStopsOnlyWhenThatIsRefusedToo()
+    {
+        using var app = WatchTestExtensions.WatchApp("name=A&text=C%23; name=B&text=developer");
+        await app.ConnectAsync();
+        Seed(app, 5);
+        app.Hh.Fail("vacancies", () => FakeHhApi.Errors(System.Net.HttpStatusCode.Forbidden, "forbidden"), times: 5);
+
+        var run = await app.RunWatchAsync();
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        var requests = app.SearchRequests();
+        Assert.Equal(2, requests.Count); // the account's token, then once the application's; no more
+        Assert.Equal(app.Hh.LiveAppToken, requests[1].Bearer);
+        Assert.Contains("refuses the application token's vacancy requests (HTTP 403", System.Net.WebUtility.HtmlDecode(Assert.Single(app.SentTexts())), StringComparison.Ordinal);
+        app.AssertNoSecretLeaked();
     }
 
     [Fact]

@@ -22,7 +22,12 @@ public sealed record HhVacancy(
     string? AlternateUrl,
     bool? HasTest,
     bool? ResponseLetterRequired,
-    bool? Archived);
+    bool? Archived)
+{
+    /// <summary>hh.ru's other fields, kept as they came, so the item can be written out whole (the own database's raw column).</summary>
+    [JsonExtensionData]
+    public Dictionary<string, System.Text.Json.JsonElement>? Other { get; init; }
+}
 
 public sealed record HhVacancyPage(IReadOnlyList<HhVacancy>? Items, int Found, int Pages, int Page, int PerPage);
 
