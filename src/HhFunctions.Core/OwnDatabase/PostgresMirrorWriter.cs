@@ -81,8 +81,9 @@ public static class PostgresMirrorWriter
             $10::timestamptz[], $11::text[])
             AS t(topic_id, vacancy_id, vacancy_name, resume_id, stage, source, crm_kind, crm_id, first_seen_at, updated_at, raw)
         ON CONFLICT (topic_id) DO UPDATE SET
-            vacancy_id = EXCLUDED.vacancy_id, vacancy_name = EXCLUDED.vacancy_name, resume_id = EXCLUDED.resume_id,
-            stage = EXCLUDED.stage, source = coalesce(r.source, EXCLUDED.source), crm_kind = EXCLUDED.crm_kind, crm_id = EXCLUDED.crm_id,
+            vacancy_id = coalesce(EXCLUDED.vacancy_id, r.vacancy_id), vacancy_name = coalesce(EXCLUDED.vacancy_name, r.vacancy_name),
+            resume_id = coalesce(EXCLUDED.resume_id, r.resume_id), stage = coalesce(EXCLUDED.stage, r.stage), source = coalesce(r.source, EXCLUDED.source),
+            crm_kind = coalesce(EXCLUDED.crm_kind, r.crm_kind), crm_id = coalesce(EXCLUDED.crm_id, r.crm_id),
             first_seen_at = least(r.first_seen_at, EXCLUDED.first_seen_at), updated_at = EXCLUDED.updated_at, raw = EXCLUDED.raw, mirrored_at = now()
         WHERE r.updated_at <= EXCLUDED.updated_at
         """;

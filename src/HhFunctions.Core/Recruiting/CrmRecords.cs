@@ -91,6 +91,7 @@ public static class CrmRecords
     {
         ["filter"] = new JsonObject { ["ENTITY_ID"] = entityId, ["ENTITY_TYPE"] = entityType },
         ["select"] = new JsonArray("ID", "COMMENT"),
+        ["order"] = new JsonObject { ["ID"] = "DESC" }, // newest first: the comment looked for is among the latest
     };
 
     /// <summary>The id of the item in a crm.item.list answer whose originId matches, or null.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using HhFunctions.Bitrix24;
 using HhFunctions.HeadHunter;
+using HhFunctions.OwnDatabase;
 using HhFunctions.State;
 using HhFunctions.Tokens;
 using Microsoft.Extensions.Logging;
@@ -30,6 +31,7 @@ public sealed partial class CrmWriter(
     CandidateReader reader,
     CrmDrainScheduler drains,
     RecruitingNotices notices,
+    IResponseMirror mirror,
     IOptions<Bitrix24Options> crmOptions,
     IOptions<RecruitingOptions> options,
     TimeProvider time,
@@ -40,6 +42,9 @@ public sealed partial class CrmWriter(
     private static readonly TimeSpan LeaseTime = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan WorkFor = TimeSpan.FromMinutes(4);
     private static readonly TimeSpan RetryAfterTrouble = TimeSpan.FromMinutes(1);
+
+    /// <summary>Trouble that lasts this long (an outage, an address that answers HTML) is told to the owner, once.</summary>
+    public static readonly TimeSpan TellTroubleAfter = TimeSpan.FromMinutes(30);
 
     private bool DealMode => string.Equals(crmOptions.Value.Entity, "deal", StringComparison.OrdinalIgnoreCase);
 
@@ -107,6 +112,12 @@ public sealed partial class CrmWriter(
                 }
             }
 
+            if (state.CrmTroubleSince is not null)
+            {
+                await store.UpdateStateAsync(s => s with { CrmTroubleSince = null }, ct);
+                await notices.ClearAsync("crm-trouble", "Bitrix24 answers again; the responses kept meanwhile are being written.", ct);
+            }
+
             if (state.CrmStopped is not null)
             {
                 await store.UpdateStateAsync(s => s with { CrmStopped = null }, ct);
@@ -137,6 +148,12 @@ public sealed partial class CrmWriter(
             // Rate limit after the client's own back-off, a 500, a hang: the claimed ones are looked up before any re-send.
             await drains.ScheduleAsync(RetryAfterTrouble, ct);
             Log.Trouble(logger, ex.Kind.ToString(), ex.Message);
+            var now = time.GetUtcNow();
+            var since = (await store.UpdateStateAsync(s => s.CrmTroubleSince is null ? s with { CrmTroubleSince = now } : s, ct)).CrmTroubleSince ?? now;
+            if (now - since >= TellTroubleAfter)
+            {
+                await notices.TellOnceAsync("crm-trouble", $"Bitrix24 has not accepted writes for {(now - since).TotalMinutes:0} minutes ({ex.Message}). The app keeps trying every minute; every response is kept.", ct);
+            }
         }
         finally
         {
@@ -248,8 +265,19 @@ public sealed partial class CrmWriter(
             }
 
             var found = await crm.BatchAsync(lookups, ct);
+            ThrowIfRefused(found);
+            var unanswered = false;
             foreach (var (p, i) in resend.Select((p, i) => (p, i)))
             {
+                if (found.Errors.ContainsKey("m" + i) || found.Errors.ContainsKey("o" + i) || found.Errors.ContainsKey("c" + i))
+                {
+                    // The look-up itself failed: a re-send could make a second record, so this one waits for the next drain.
+                    Log.LookupFailed(logger, p.Record.TopicId);
+                    round.Remove(p);
+                    unanswered = true;
+                    continue;
+                }
+
                 if (DealMode && found.Results.TryGetValue("c" + i, out var contacts) && CrmRecords.FoundByOrigin(contacts, CrmRecords.ContactOrigin(p.Candidate)) is { } contactId)
                 {
                     await RememberPersonAsync(p.Candidate, new PersonRecord("contact", contactId), ct);
@@ -265,6 +293,11 @@ public sealed partial class CrmWriter(
                     round.Remove(p);
                     written++;
                 }
+            }
+
+            if (unanswered)
+            {
+                await drains.ScheduleAsync(RetryAfterTrouble, ct);
             }
         }
 
@@ -328,6 +361,7 @@ public sealed partial class CrmWriter(
         }
 
         var answer = await crm.BatchAsync(commands, ct);
+        ThrowIfRefused(answer); // a missing scope or right fails each command alone: stop, do not mark them all failed
         foreach (var (p, i) in round.Select((p, i) => (p, i)))
         {
             if (DealMode && p.Person is null && answer.Results.TryGetValue("c" + i, out var madeContact) && CrmRecords.Id(madeContact) is { } contactId)
@@ -368,6 +402,17 @@ public sealed partial class CrmWriter(
         return (written, failed);
     }
 
+    private static void ThrowIfRefused(Bitrix24BatchResult result)
+    {
+        foreach (var error in result.Errors.Values)
+        {
+            if (Bitrix24Client.Classify(error.Status == 200 ? 400 : error.Status, error.Code) == Bitrix24ErrorKind.AccessDenied)
+            {
+                throw new Bitrix24Exception(Bitrix24ErrorKind.AccessDenied, error, $"access denied inside a batch ({(error.Code.Length == 0 ? "no code" : error.Code)}): the webhook lacks the crm scope or its user the rights");
+            }
+        }
+    }
+
     private Task RememberPersonAsync(Candidate candidate, PersonRecord person, CancellationToken ct) =>
         Task.WhenAll(candidate.PersonKeys.Select(key => store.SavePersonAsync(key, person, ct)));
 
@@ -389,6 +434,7 @@ public sealed partial class CrmWriter(
             UpdatedAt = now,
         }, ct);
         Log.Written(logger, p.Record.TopicId, kind, id);
+        await mirror.RecordAsync([new ResponseMirrorRecord(p.Record.TopicId, p.Candidate.VacancyId, p.Candidate.VacancyName, p.Candidate.ResumeId, p.Record.HhStage, p.Record.Source, p.Record.FirstSeenAt, now, kind, kind == "comment" ? p.Record.LeadId : id)], ct);
     }
 
     private async Task MarkFailedAsync(string topicId, string reason, CancellationToken ct)
@@ -488,5 +534,8 @@ public sealed partial class CrmWriter(
 
         [LoggerMessage(9209, LogLevel.Information, "CRM writer: the PDF of topic {TopicId} waits ({Reason}).")]
         public static partial void PdfLater(ILogger logger, string topicId, string reason);
+
+        [LoggerMessage(9210, LogLevel.Warning, "CRM writer: the look-up for topic {TopicId} failed; it is not sent again until a look-up answers.")]
+        public static partial void LookupFailed(ILogger logger, string topicId);
     }
 }

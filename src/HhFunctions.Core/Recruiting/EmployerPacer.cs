@@ -35,9 +35,10 @@ public sealed class EmployerPacer(HhCallPacer shared, IOptions<RecruitingOptions
             _next = slot + TimeSpan.FromSeconds(1 / CurrentRate);
         }
 
-        while (time.GetUtcNow() < slot)
+        for (var now = time.GetUtcNow(); now < slot; now = time.GetUtcNow())
         {
-            await Task.Delay(slot - time.GetUtcNow(), time, ct);
+            // Whole milliseconds, rounded up: a timer cannot wait less, and a shorter wait would end at once, again and again.
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling((slot - now).TotalMilliseconds)), time, ct);
         }
 
         await shared.WaitTurnAsync(ct);

@@ -1,4 +1,5 @@
 using HhFunctions.HeadHunter;
+using HhFunctions.OwnDatabase;
 using HhFunctions.Queues;
 using HhFunctions.State;
 using HhFunctions.Tokens;
@@ -20,6 +21,7 @@ public sealed partial class RecruitingEventsHandler(
     CrmDrainScheduler drains,
     IQueue<RecruitingEvent> queue,
     RecruitingNotices notices,
+    IResponseMirror mirror,
     TimeProvider time,
     ILogger<RecruitingEventsHandler> logger) : IQueueHandler<RecruitingEvent>
 {
@@ -31,7 +33,9 @@ public sealed partial class RecruitingEventsHandler(
         {
             if (message.ActionType == RecruitingEvent.StateChange && message.ToState is { } stage && topic.HhStage != stage)
             {
-                await store.UpdateTopicAsync(message.TopicId, t => t is null ? null : t with { HhStage = stage, UpdatedAt = time.GetUtcNow() }, ct);
+                var at = time.GetUtcNow();
+                await store.UpdateTopicAsync(message.TopicId, t => t is null ? null : t with { HhStage = stage, UpdatedAt = at }, ct);
+                await mirror.RecordAsync([new ResponseMirrorRecord(message.TopicId, message.VacancyId, null, null, stage, topic.Source, topic.FirstSeenAt, at, topic.CrmKind, topic.CrmId)], ct);
             }
 
             Log.AlreadyKnown(logger, message.TopicId, topic.Status.ToString(), message.Source);
@@ -115,6 +119,8 @@ public sealed partial class RecruitingEventsHandler(
         if (changed)
         {
             Log.Read(logger, message.TopicId, message.Source, outcome.Candidate!.Flags.Count);
+            var c = outcome.Candidate;
+            await mirror.RecordAsync([new ResponseMirrorRecord(message.TopicId, c.VacancyId ?? message.VacancyId, c.VacancyName, c.ResumeId, record!.HhStage, record.Source, record.FirstSeenAt, now)], ct);
             await drains.ScheduleAsync(null, ct);
         }
         else

@@ -137,6 +137,9 @@ public sealed record RecruitingState
     /// <summary>Writes stop until the owner fixes this (a revoked webhook, a missing scope): no personal data, no URL.</summary>
     public string? CrmStopped { get; init; }
 
+    /// <summary>Since when writes keep failing for a reason that may pass (told to the owner after a while).</summary>
+    public DateTimeOffset? CrmTroubleSince { get; init; }
+
     /// <summary>Bitrix24's time limit: no writes before this.</summary>
     public DateTimeOffset? CrmPausedUntil { get; init; }
 

@@ -159,13 +159,14 @@ public sealed class CrmWriterTests : IDisposable
         var paused = await _kit.DrainAsync();
         var requests = _kit.Portal.HttpRequests;
         var early = await _kit.DrainAsync();
+        var afterEarly = _kit.Portal.HttpRequests;
         var booked = _kit.Drains.Sent.Max(d => d.Delay);
         _kit.App.Time.Advance(TimeSpan.FromMinutes(11));
         var later = await _kit.DrainAsync();
 
         Assert.Equal(0, paused.Written);
         Assert.Equal(0, early.Written);
-        Assert.Equal(requests, _kit.Portal.HttpRequests); // the paused drain made no request
+        Assert.Equal(requests, afterEarly); // the paused drain made no request
         Assert.True(booked >= TimeSpan.FromMinutes(9), $"the drain after a time limit was booked {booked} ahead");
         Assert.Equal(1, later.Written);
     }

@@ -15,11 +15,17 @@ public sealed class RecruitingKit : IDisposable
 {
     public const string WebhookKey = HhWebhookEndpointTests.Key;
 
-    private RecruitingKit(AppFactory app, SentMessages<CrmDrain> drains)
+    private RecruitingKit(AppFactory app, SentMessages<CrmDrain> drains, SentMessages<RecruitingEvent> events)
     {
         App = app;
         Drains = drains;
+        Events = events;
     }
+
+    /// <summary>Events queued by the webhook and reconcile; <see cref="ProcessEventsAsync"/> hands them to the handler.</summary>
+    public SentMessages<RecruitingEvent> Events { get; }
+
+    public FakeHhEmployer Employer => App.Hh.Employer;
 
     public AppFactory App { get; }
 
@@ -46,15 +52,17 @@ public sealed class RecruitingKit : IDisposable
         }
 
         var drains = new SentMessages<CrmDrain>();
-        var app = AppFactory.With(all).WithServices(s => s.AddSingleton<IQueue<CrmDrain>>(drains));
-        return new RecruitingKit(app, drains);
+        var events = new SentMessages<RecruitingEvent>();
+        var app = AppFactory.With(all).WithServices(s => s.AddSingleton<IQueue<CrmDrain>>(drains).AddSingleton<IQueue<RecruitingEvent>>(events));
+        return new RecruitingKit(app, drains, events);
     }
 
     /// <summary>Another instance on the same stores, clock and fakes, with its own drain recorder.</summary>
     public RecruitingKit Sibling()
     {
         var drains = new SentMessages<CrmDrain>();
-        return new RecruitingKit(App.Sibling(services: s => s.AddSingleton<IQueue<CrmDrain>>(drains)), drains);
+        var events = new SentMessages<RecruitingEvent>();
+        return new RecruitingKit(App.Sibling(services: s => s.AddSingleton<IQueue<CrmDrain>>(drains).AddSingleton<IQueue<RecruitingEvent>>(events)), drains, events);
     }
 
     public static Candidate Person(string topicId, string first = "Anna", string last = "Petrova", string? phone = "+79161234567", string? email = null, string? owner = null, string? vacancy = "C# developer") =>
@@ -74,15 +82,91 @@ public sealed class RecruitingKit : IDisposable
     public async Task<DrainResult> DrainAsync()
     {
         using var scope = Services.CreateScope();
-        return await scope.ServiceProvider.GetRequiredService<CrmWriter>().DrainAsync(CancellationToken.None);
+        return await App.Time.RunAsync(scope.ServiceProvider.GetRequiredService<CrmWriter>().DrainAsync(CancellationToken.None), TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(30));
+    }
+
+    /// <summary>
+    /// Hands every queued event to the handler as the queue would: one at a time, a throwing one tried again up to
+    /// <see cref="QueueLimits.MaxDequeueCount"/> times; a delayed one only once fake time reaches it. Fake time is driven
+    /// while the handler waits (hh.ru spacing). Returns how many were handled.
+    /// </summary>
+    public async Task<int> ProcessEventsAsync()
+    {
+        var handled = 0;
+        var later = new List<(RecruitingEvent Message, TimeSpan Delay)>();
+        for (var taken = Events.Drain(); taken.Count > 0; taken = Events.Drain())
+        {
+            foreach (var (message, delay) in taken)
+            {
+                if (delay > TimeSpan.Zero)
+                {
+                    later.Add((message, delay));
+                    continue;
+                }
+
+                for (var attempt = 1; attempt <= QueueLimits.MaxDequeueCount; attempt++)
+                {
+                    try
+                    {
+                        using var scope = Services.CreateScope();
+                        await App.Time.RunAsync(Task.Run(async () =>
+                        {
+                            await scope.ServiceProvider.GetRequiredService<IQueueHandler<RecruitingEvent>>().HandleAsync(message, CancellationToken.None);
+                            return true;
+                        }));
+                        break;
+                    }
+                    catch (RecruitingReadException)
+                    {
+                    }
+                }
+
+                handled++;
+            }
+        }
+
+        foreach (var item in later)
+        {
+            Events.SentQueue.Enqueue(item);
+        }
+
+        return handled;
+    }
+
+    /// <summary>Delayed events become due (their delay has passed on the fake clock).</summary>
+    public void ReleaseDelayedEvents()
+    {
+        var all = Events.Drain();
+        foreach (var (message, _) in all)
+        {
+            Events.SentQueue.Enqueue((message, TimeSpan.Zero));
+        }
+    }
+
+    /// <summary>hh.ru delivers its pending callbacks into the app's webhook route (in process).</summary>
+    public Task<IReadOnlyList<FakeDeliveryAttempt>> DeliverCallbacksAsync() =>
+        Employer.DeliverPendingAsync(App.Server.CreateHandler(), CancellationToken.None);
+
+    /// <summary>An employer's account connected (tokens stored, kind recorded) and the app subscribed at hh.ru.</summary>
+    public async Task ConnectEmployerAccountAsync()
+    {
+        App.Hh.IsEmployer = true;
+        await App.ConnectAsync();
+        await ConnectEmployerAsync();
+        using var scope = Services.CreateScope();
+        await App.Time.RunAsync(scope.ServiceProvider.GetRequiredService<SubscriptionKeeper>().EnsureAsync(CancellationToken.None));
+    }
+
+    public async Task<string> ReconcileAsync()
+    {
+        using var scope = Services.CreateScope();
+        return await App.Time.RunAsync(scope.ServiceProvider.GetRequiredService<ReconcileJob>().RunAsync(CancellationToken.None));
     }
 
     public Task<TopicRecord?> TopicAsync(string topicId) => Store.GetTopicAsync(topicId, CancellationToken.None);
 
     public Task ConnectEmployerAsync() =>
-        Services.GetRequiredService<IStateStore>().UpdateAccountAsync(a => a with { Kind = AccountKind.Employer, EmployerId = FakeEmployerId, ManagerId = "9001" }, CancellationToken.None);
-
-    public const string FakeEmployerId = "42";
+        Services.GetRequiredService<IStateStore>().UpdateAccountAsync(a => a with { Kind = AccountKind.Employer, EmployerId = App.Hh.Employer.EmployerId, ManagerId = App.Hh.Employer.ManagerId }, CancellationToken.None);
 
     /// <summary>Every log line and exception, for checks that no personal data or secret is in them.</summary>
     public string AllLogs() => string.Join('\n', App.Logs.GetSnapshot().Select(r => r.Message + " " + r.Exception));
