@@ -188,7 +188,7 @@ public sealed partial class AccountConnector(
         if (employer && refusal is null)
         {
             var company = me!.Employer?.Name is { Length: > 0 } name ? $" ({name})" : string.Empty;
-            await telegram.SendAsync($"✅ <b>{headline}</b> as {WebUtility.HtmlEncode(who)}, an employer's account{WebUtility.HtmlEncode(company)}.\nResponses to the company's vacancies go into Bitrix24; raising resumes, the watch and applying need a job seeker's account.", ct);
+            await telegram.SendAsync($"✅ <b>{headline}</b> as {WebUtility.HtmlEncode(who)}, an employer's account{WebUtility.HtmlEncode(company)}.\nResponses to the company's vacancies go into Bitrix24; raising resumes and applying need a job seeker's account.", ct);
             await TellListenersAsync(ct);
             return new CallbackResult(CallbackError.None, $"{headline} as {who}, an employer's account{company}: recruiting runs.", me, resumes);
         }

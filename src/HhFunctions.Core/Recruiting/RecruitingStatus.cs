@@ -48,6 +48,11 @@ public sealed class RecruitingStatus(IRecruitingStore store, IStateStore state, 
             lines.Add(new("Bitrix24 writing stopped: " + stopped + " Every response is kept.", "bad"));
         }
 
+        if (s.CrmTroubleSince is { } trouble)
+        {
+            lines.Add(new("Bitrix24 has not accepted writes since " + trouble.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC; tried again every minute, every response is kept.", "warn"));
+        }
+
         if (s.CrmPausedUntil is { } paused && paused > now)
         {
             lines.Add(new("Bitrix24's time limit: writing resumes at " + paused.ToString("HH:mm", CultureInfo.InvariantCulture) + " UTC.", "warn"));
@@ -60,7 +65,7 @@ public sealed class RecruitingStatus(IRecruitingStore store, IStateStore state, 
 
         foreach (var failed in await store.ListFailedAsync(FailedShown, ct))
         {
-            lines.Add(new($"Response {failed.TopicId} failed ({failed.Failures.ToString(CultureInfo.InvariantCulture)}×): {failed.Problem} The next reconcile run tries again.", "bad"));
+            lines.Add(new($"Response {failed.TopicId} failed ({failed.Failures.ToString(CultureInfo.InvariantCulture)} attempts): {failed.Problem} The next reconcile run tries again.", "bad"));
         }
 
         return new StatusSection("recruiting", "Recruiting (hh.ru → Bitrix24)", lines);

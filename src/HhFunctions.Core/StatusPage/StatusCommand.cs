@@ -27,7 +27,7 @@ public sealed class StatusCommand(StatusService status)
         if (m.AccountKind == AccountKind.Employer)
         {
             sb.Append("Kind: employer").Append(m.EmployerName is { Length: > 0 } company ? $" ({E(company)})" : string.Empty)
-                .Append(" — recruiting runs; raising, the watch and applying need a job seeker's account\n");
+                .Append(" — recruiting runs; raising and applying need a job seeker's account\n");
         }
 
         sb.Append("Token: ").Append(E(m.TokenState));
@@ -76,7 +76,7 @@ public sealed class StatusCommand(StatusService status)
 
         foreach (var section in m.Sections)
         {
-            sb.Append("<b>").Append(E(section.Title)).Append("</b>\n");
+            sb.Append("\n\n<b>").Append(E(section.Title)).Append("</b>\n");
             foreach (var line in section.Lines)
             {
                 sb.Append(line.Tone == "bad" ? "⚠️ " : "• ").Append(E(line.Text)).Append('\n');

@@ -166,7 +166,7 @@ public sealed class RecruitingKit : IDisposable
     public Task<TopicRecord?> TopicAsync(string topicId) => Store.GetTopicAsync(topicId, CancellationToken.None);
 
     public Task ConnectEmployerAsync() =>
-        Services.GetRequiredService<IStateStore>().UpdateAccountAsync(a => a with { Kind = AccountKind.Employer, EmployerId = App.Hh.Employer.EmployerId, ManagerId = App.Hh.Employer.ManagerId }, CancellationToken.None);
+        Services.GetRequiredService<IStateStore>().UpdateAccountAsync(a => a with { Kind = AccountKind.Employer, EmployerId = App.Hh.Employer.EmployerId, EmployerName = App.Hh.Employer.EmployerName, ManagerId = App.Hh.Employer.ManagerId }, CancellationToken.None);
 
     /// <summary>Every log line and exception, for checks that no personal data or secret is in them.</summary>
     public string AllLogs() => string.Join('\n', App.Logs.GetSnapshot().Select(r => r.Message + " " + r.Exception));
