@@ -25,6 +25,11 @@ param telegramNotify = readEnvironmentVariable('TELEGRAM_NOTIFY', '')
 
 // Bitrix24 incoming webhook (recruiting writes responses into the CRM; docs/bitrix24.md)
 param bitrix24WebhookUrl = readEnvironmentVariable('BITRIX24_WEBHOOK_URL', '')
+param bitrix24Entity = readEnvironmentVariable('BITRIX24_ENTITY', '')
+
+// Recruiting (docs/recruiting.md): the secret part of the hh.ru webhook address, and the reconcile run's schedule
+param recruitingWebhookKey = readEnvironmentVariable('RECRUITING_WEBHOOK_KEY', '')
+param recruitingReconcileSchedule = readEnvironmentVariable('RECRUITING_RECONCILE_SCHEDULE', '')
 
 // Raising resumes
 param bumpSchedule = readEnvironmentVariable('BUMP_SCHEDULE', '')
