@@ -236,7 +236,7 @@ public sealed class ApplyFlowTests
         ["Apply:Llm:Endpoint"] = FakeChatApi.Endpoint.AbsoluteUri,
         ["Apply:Llm:Model"] = "test-model",
         ["Apply:Llm:ApiKey"] = FakeChatApi.ApiKey,
-        ["Apply:Llm:Timeout"] = "00:00:05",
+        ["Apply:Llm:Timeout"] = "00:02:00", // the longest allowed: the test drives fake time while the fake answers, so a short limit would fire under a busy CPU
     };
 
     [Fact]
