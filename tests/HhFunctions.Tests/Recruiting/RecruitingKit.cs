@@ -27,6 +27,14 @@ public sealed class RecruitingKit : IDisposable
 
     public FakeHhEmployer Employer => App.Hh.Employer;
 
+    /// <summary>
+    /// Fake time moves this much per idle moment while the app works: small, so hh.ru's and Bitrix24's attempt
+    /// timeouts (20 s, 60 s) take hundreds of steps and a busy machine cannot make them fire on a fake that answers.
+    /// </summary>
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(50);
+
+    private static readonly TimeSpan Limit = TimeSpan.FromHours(1);
+
     public AppFactory App { get; }
 
     public FakeBitrix24Portal Portal => App.Bitrix24;
@@ -82,7 +90,7 @@ public sealed class RecruitingKit : IDisposable
     public async Task<DrainResult> DrainAsync()
     {
         using var scope = Services.CreateScope();
-        return await App.Time.RunAsync(scope.ServiceProvider.GetRequiredService<CrmWriter>().DrainAsync(CancellationToken.None), TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(30));
+        return await App.Time.RunAsync(scope.ServiceProvider.GetRequiredService<CrmWriter>().DrainAsync(CancellationToken.None), Step, Limit);
     }
 
     /// <summary>
@@ -113,7 +121,7 @@ public sealed class RecruitingKit : IDisposable
                         {
                             await scope.ServiceProvider.GetRequiredService<IQueueHandler<RecruitingEvent>>().HandleAsync(message, CancellationToken.None);
                             return true;
-                        }));
+                        }), Step, Limit);
                         break;
                     }
                     catch (RecruitingReadException)
@@ -154,13 +162,13 @@ public sealed class RecruitingKit : IDisposable
         await App.ConnectAsync();
         await ConnectEmployerAsync();
         using var scope = Services.CreateScope();
-        await App.Time.RunAsync(scope.ServiceProvider.GetRequiredService<SubscriptionKeeper>().EnsureAsync(CancellationToken.None));
+        await App.Time.RunAsync(scope.ServiceProvider.GetRequiredService<SubscriptionKeeper>().EnsureAsync(CancellationToken.None), Step, Limit);
     }
 
     public async Task<string> ReconcileAsync()
     {
         using var scope = Services.CreateScope();
-        return await App.Time.RunAsync(scope.ServiceProvider.GetRequiredService<ReconcileJob>().RunAsync(CancellationToken.None));
+        return await App.Time.RunAsync(scope.ServiceProvider.GetRequiredService<ReconcileJob>().RunAsync(CancellationToken.None), Step, Limit);
     }
 
     public Task<TopicRecord?> TopicAsync(string topicId) => Store.GetTopicAsync(topicId, CancellationToken.None);
