@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-command reliability report: runs the reliability suite (fault matrix + bad-input corpus, the same
 # tests the normal run includes) and prints what they measured:
-#   cases run, faults survived, bad inputs rejected, secret checks, tokens lost (must be 0).
+#   cases run, faults survived, bad inputs rejected, secret checks, tokens lost (must be 0), and a recruiting
+#   section (hh.ru responses into Bitrix24): each fault with its duplicates and responses lost (must be 0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ledger="$(pwd)/artifacts/reliability-ledger.jsonl"
@@ -44,6 +45,19 @@ print(f"  tokens lost           {lost}")
 print(f"  apply faults tried    {len(apply)}")
 print(f"  applications sent twice {sum(figure(r, 'sent twice') for r in apply)}")
 print(f"  applications lost     {sum(figure(r, 'lost') for r in apply)}")
+recruiting = [r for r in rows if r["kind"] == "Recruiting"]
+webhook = [r for r in bad if r["name"].startswith("hh webhook:")]
+clean = [r for r in secret if r["name"].startswith("recruiting logs:")]
+print()
+print("Recruiting (hh.ru responses into Bitrix24)")
+print(f"  faults tried          {len(recruiting)}")
+print(f"  duplicates            {sum(figure(r, 'duplicates') for r in recruiting)}")
+print(f"  responses lost        {sum(figure(r, 'lost') for r in recruiting)}")
+print(f"  webhook bad inputs rejected {sum(r['survived'] for r in webhook)} / {len(webhook)}")
+print(f"  logs clean (no secret, no candidate data) {sum(r['survived'] for r in clean)} / {len(clean)}")
+width = max([len(r["name"]) for r in recruiting] + [0]) - len("recruiting: ")
+for r in sorted(recruiting, key=lambda r: r["name"]):
+    print(f"    {r['name'][len('recruiting: '):]:<{width}}  duplicates {figure(r, 'duplicates')}, lost {figure(r, 'lost')}, written {figure(r, 'written')} of {figure(r, 'responses')}, rounds {figure(r, 'rounds')}")
 for r in rows:
     if not r["survived"] or r["tokensLost"]:
         print(f"  FAILED: [{r['kind']}] {r['name']}: {r['detail']}")

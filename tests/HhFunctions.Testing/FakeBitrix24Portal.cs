@@ -221,6 +221,18 @@ public sealed partial class FakeBitrix24Portal
         }
     }
 
+    /// <summary>Scripted faults (<see cref="Fail(string, Bitrix24Fault, int)"/>) no request has taken yet.</summary>
+    public int FaultsLeft
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _faults.Count;
+            }
+        }
+    }
+
     /// <summary>Fills the bucket as other apps on the same IP would: the next requests get 503 until it drains.</summary>
     public void FillBucket(double level)
     {

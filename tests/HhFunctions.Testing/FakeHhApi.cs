@@ -305,6 +305,18 @@ public sealed class FakeHhApi
         }
     }
 
+    /// <summary>Scripted faults (Fail, Throw and their after-handling forms) no request has taken yet.</summary>
+    public int FaultsLeft
+    {
+        get
+        {
+            lock (_faultGate)
+            {
+                return _faults.Count;
+            }
+        }
+    }
+
     /// <summary>The next request to the path throws (connection refused, timeout...).</summary>
     public void Throw(string pathPrefix, Func<Exception> exception, int times = 1)
     {

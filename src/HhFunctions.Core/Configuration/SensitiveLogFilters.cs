@@ -10,6 +10,10 @@ namespace HhFunctions.Configuration;
 /// only when it is found next to the working directory. These rules are applied in code, after every other
 /// filter rule (configuration, environment variables, provider-specific sections), so nothing can turn them back on:
 /// the OAuth code and state, setup-link values, function keys (<c>?code=</c>) and pasted codes never reach a log.
+/// The hosting diagnostics are off altogether: while that category logs at any level it opens a scope on every
+/// request (RequestPath, RequestId) that each record of the request carries, and a path can hold a secret (hh.ru's
+/// callback route /api/hh/webhook/{key}); a provider that writes scopes (the console's IncludeScopes, Application
+/// Insights) would print it.
 /// </summary>
 public sealed class SensitiveLogFilters : IPostConfigureOptions<LoggerFilterOptions>
 {
@@ -23,6 +27,9 @@ public sealed class SensitiveLogFilters : IPostConfigureOptions<LoggerFilterOpti
         "Microsoft.AspNetCore.Http.Result.RedirectResult",
         "System.Net.Http.HttpClient",
     ];
+
+    /// <summary>Categories that are off altogether (see above); their startup errors still end the process.</summary>
+    public static readonly IReadOnlyList<string> Silenced = ["Microsoft.AspNetCore.Hosting.Diagnostics"];
 
     public void PostConfigure(string? name, LoggerFilterOptions options)
     {
@@ -42,10 +49,11 @@ public sealed class SensitiveLogFilters : IPostConfigureOptions<LoggerFilterOpti
         var providers = options.Rules.Select(r => r.ProviderName).Where(p => p is not null).Distinct(StringComparer.Ordinal).ToList();
         foreach (var category in Categories)
         {
-            options.Rules.Add(new LoggerFilterRule(null, category, LogLevel.Warning, null));
+            var level = Silenced.Contains(category, StringComparer.Ordinal) ? LogLevel.None : LogLevel.Warning;
+            options.Rules.Add(new LoggerFilterRule(null, category, level, null));
             foreach (var provider in providers)
             {
-                options.Rules.Add(new LoggerFilterRule(provider, category, LogLevel.Warning, null));
+                options.Rules.Add(new LoggerFilterRule(provider, category, level, null));
             }
         }
     }

@@ -11,8 +11,9 @@ namespace HhFunctions.Recruiting;
 /// <summary>
 /// POST /api/hh/webhook/{key} (anonymous: hh.ru calls it). Checks the key (constant time, never logged), the size and
 /// the shape, takes each notification once and queues it; it never calls hh.ru or Bitrix24, so it answers at once
-/// (hh.ru re-sends after a few seconds without an answer). 404 wrong key, 413 over 64 KB, 400 not a notification,
-/// 202 queued, 409 already taken (hh.ru counts 409 as delivered), 503 when the queue or store is down (hh.ru re-sends).
+/// (hh.ru re-sends after a few seconds without an answer). 404 wrong key, 413 over 64 KB, 415 a body declared as
+/// something other than JSON, 400 not a notification, 202 queued, 409 already taken (hh.ru counts 409 as delivered),
+/// 503 when the queue or store is down (hh.ru re-sends).
 /// </summary>
 public sealed partial class RecruitingEndpoints(
     WebhookKeys keys,
@@ -43,6 +44,12 @@ public sealed partial class RecruitingEndpoints(
         {
             Log.TooLarge(logger, request.ContentLength.Value);
             return Text(StatusCodes.Status413PayloadTooLarge, $"The body is larger than {MaxBodyBytes} bytes.");
+        }
+
+        if (!IsJson(request.ContentType))
+        {
+            Log.NotJsonContent(logger);
+            return Text(StatusCodes.Status415UnsupportedMediaType, "The body must be JSON (Content-Type: application/json), as hh.ru sends it.");
         }
 
         var body = await ReadLimitedAsync(request.Body, ct);
@@ -102,6 +109,19 @@ public sealed partial class RecruitingEndpoints(
 
     private static IResult Text(int status, string body) => HttpEndpoints.Text(status, body);
 
+    /// <summary>No Content-Type (read as JSON), application/json, text/json or a +json type, with any parameters.</summary>
+    private static bool IsJson(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType))
+        {
+            return true;
+        }
+
+        var media = contentType.Split(';', 2)[0].Trim();
+        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.Equals("text/json", StringComparison.OrdinalIgnoreCase)
+            || (media.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && media.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>The body as UTF-8 text, or null when it is longer than <see cref="MaxBodyBytes"/> (whatever Content-Length said).</summary>
     private static async Task<string?> ReadLimitedAsync(Stream body, CancellationToken ct)
     {
@@ -132,6 +152,12 @@ public sealed partial class RecruitingEndpoints(
                     return false;
                 }
 
+                if (Unreadable(root, "id", "action_type") is { } bad)
+                {
+                    problem = bad + " is a number that is not an hh.ru id (ids are strings of digits)";
+                    return false;
+                }
+
                 var id = Text(root, "id");
                 var action = Text(root, "action_type");
                 if (id is null || action is null)
@@ -152,6 +178,12 @@ public sealed partial class RecruitingEndpoints(
                     return false;
                 }
 
+                if (Unreadable(payload, "topic_id", "vacancy_id") is { } badId)
+                {
+                    problem = "payload." + badId + " is not an hh.ru id (a number too large, negative or not whole)";
+                    return false;
+                }
+
                 var topic = Text(payload, "topic_id");
                 if (topic is not null && (topic.Length > 64 || !topic.All(char.IsAsciiLetterOrDigit)))
                 {
@@ -165,18 +197,22 @@ public sealed partial class RecruitingEndpoints(
             }
             catch (JsonException)
             {
-                problem = "the body is not JSON";
+                problem = "the body is not JSON, or is nested deeper than 16 levels";
                 return false;
             }
         }
 
-        /// <summary>A string (or a number, as some ids may come) property's text; null when missing or empty.</summary>
+        /// <summary>The first of <paramref name="names"/> given as a number that is no whole, non-negative 64-bit one (1e400, 1.5, -3).</summary>
+        private static string? Unreadable(JsonElement e, params string[] names) =>
+            names.FirstOrDefault(n => e.TryGetProperty(n, out var v) && v.ValueKind == JsonValueKind.Number && !(v.TryGetInt64(out var x) && x >= 0));
+
+        /// <summary>A string (or a whole number, as some ids may come) property's text; null when missing or empty.</summary>
         private static string? Text(JsonElement e, string name) =>
             e.TryGetProperty(name, out var v)
                 ? v.ValueKind switch
                 {
                     JsonValueKind.String => v.GetString() is { Length: > 0 } s ? s : null,
-                    JsonValueKind.Number => v.GetRawText(),
+                    JsonValueKind.Number when v.TryGetInt64(out var n) && n >= 0 => n.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     _ => null,
                 }
                 : null;
@@ -207,5 +243,8 @@ public sealed partial class RecruitingEndpoints(
 
         [LoggerMessage(9008, LogLevel.Error, "HhWebhook: storage unavailable ({Reason}); answered 503 so hh.ru sends it again.")]
         public static partial void StoreFailed(ILogger logger, string reason);
+
+        [LoggerMessage(9009, LogLevel.Warning, "HhWebhook: refused a body whose Content-Type is not JSON (answered 415).")]
+        public static partial void NotJsonContent(ILogger logger);
     }
 }

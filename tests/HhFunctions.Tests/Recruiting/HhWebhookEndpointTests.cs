@@ -125,6 +125,60 @@ public sealed class HhWebhookEndpointTests : IDisposable
         Assert.Empty(_queue.Sent);
     }
 
+    [Theory]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/vnd.hh+json")]
+    [InlineData("text/json")]
+    [InlineData(null)] // no Content-Type at all: read as JSON
+    public async Task JsonOrNoContentType_Accepted(string? contentType)
+    {
+        using var client = _app.CreateClient();
+        using var content = new StringContent(Callback());
+        content.Headers.ContentType = contentType is null ? null : System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+        using var response = await client.PostAsync(new Uri($"/api/hh/webhook/{Key}", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Single(_queue.Sent);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("application/xml")]
+    public async Task OtherContentType_415AndNothingQueued(string contentType)
+    {
+        var (status, body) = await PostAsync(Callback(), contentType: contentType);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+        Assert.Contains("must be JSON", body, StringComparison.Ordinal);
+        Assert.Empty(_queue.Sent);
+    }
+
+    [Fact]
+    public async Task IdsAsWholeNumbers_TakenAsTheirDigits()
+    {
+        var (status, _) = await PostAsync("""{"id":278667,"subscription_id":"s","action_type":"NEW_RESPONSE_OR_INVITATION_VACANCY","user_id":0,"payload":{"topic_id":4574397199,"vacancy_id":700}}""");
+
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        var queued = Assert.Single(_queue.Sent).Message;
+        Assert.Equal("4574397199", queued.TopicId);
+        Assert.Equal("700", queued.VacancyId);
+    }
+
+    [Theory]
+    [InlineData("1e400")]
+    [InlineData("4574397199.5")]
+    [InlineData("-4574397199")]
+    [InlineData("99999999999999999999999999999999")]
+    public async Task TopicIdAsANumberNoIdCanBe_400AndNothingQueued(string number)
+    {
+        var (status, body) = await PostAsync("""{"id":"n1","action_type":"NEW_RESPONSE_OR_INVITATION_VACANCY","payload":{"topic_id":""" + number + "}}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("payload.topic_id", body, StringComparison.Ordinal);
+        Assert.Empty(_queue.Sent);
+    }
+
     [Fact]
     public async Task Oversized_413AndNothingQueued()
     {
@@ -174,7 +228,10 @@ public sealed class HhWebhookEndpointTests : IDisposable
         await PostAsync(Callback(), "wrong-key_0123456789abcdefghijklmnopqrstuv");
         await PostAsync("nonsense");
 
-        var logs = string.Join('\n', _app.Logs.GetSnapshot().Select(r => r.Message + " " + r.Exception));
+        // The scopes too: ASP.NET Core's hosting diagnostics would put the request path (with the key) on every record.
+        var logs = string.Join('\n', _app.Logs.GetSnapshot().Select(r => r.Message + " " + r.Exception + " "
+            + string.Join(";", r.Scopes.Select(s => s?.ToString())) + " " + string.Join(";", r.StructuredState?.Select(kv => kv.Key + "=" + kv.Value) ?? [])));
+        Assert.Contains("HhWebhook", logs, StringComparison.Ordinal);
         Assert.DoesNotContain(Key, logs, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-key_0123456789", logs, StringComparison.Ordinal);
     }

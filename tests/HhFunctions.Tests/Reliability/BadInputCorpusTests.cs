@@ -1,8 +1,11 @@
 using System.Net;
 using System.Text;
 using HhFunctions.OAuth;
+using HhFunctions.Queues;
+using HhFunctions.Recruiting;
 using HhFunctions.State;
 using HhFunctions.Tests.Infrastructure;
+using HhFunctions.Tests.Recruiting;
 using HhFunctions.Tokens;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +15,8 @@ namespace HhFunctions.Tests.Reliability;
 
 /// <summary>
 /// Bad input against every HTTP function: each gets a clear 4xx answer (Telegram's webhook: 200 "Ignored", so
-/// Telegram does not retry it), and nothing is stored (no token pair, account still not connected, no Telegram message).
+/// Telegram does not retry it), and nothing is stored (no token pair, account still not connected, no Telegram message,
+/// nothing in the recruiting store and nothing on its queue: hh.ru's callback route is in the corpus too).
 /// </summary>
 public sealed class BadInputCorpusTests
 {
@@ -74,6 +78,28 @@ public sealed class BadInputCorpusTests
         }
 
         return request;
+    }
+
+    /// <summary>A callback as hh.ru makes it (POST /api/hh/webhook/{key}, JSON), with the configured key unless told otherwise.</summary>
+    private static HttpRequestMessage HhCallback(string body, string key = RecruitingKit.WebhookKey, string contentType = "application/json") =>
+        new(HttpMethod.Post, new Uri($"/api/hh/webhook/{key}", UriKind.Relative)) { Content = new StringContent(body, Encoding.UTF8, contentType) };
+
+    /// <summary>A well-formed new-response callback with one part replaced.</summary>
+    private static string CallbackWith(string? id = "\"n-1\"", string? action = "\"NEW_RESPONSE_OR_INVITATION_VACANCY\"", string payload = "{\"topic_id\":\"4574397199\",\"vacancy_id\":\"700\"}")
+    {
+        var fields = new List<string>();
+        if (id is not null)
+        {
+            fields.Add("\"id\":" + id);
+        }
+
+        if (action is not null)
+        {
+            fields.Add("\"action_type\":" + action);
+        }
+
+        fields.Add("\"subscription_id\":\"s1\",\"user_id\":\"0\",\"payload\":" + payload);
+        return "{" + string.Join(',', fields) + "}";
     }
 
     private static HttpRequestMessage Form(string url, Dictionary<string, string> fields) =>
@@ -216,14 +242,70 @@ public sealed class BadInputCorpusTests
         new("webhook: right secret, deeply nested JSON", _ => Task.FromResult(Webhook("{\"message\":" + new string('[', 200) + new string(']', 200) + "}")), [200], "Ignored"),
         new("webhook: right secret, empty body", _ => Task.FromResult(Webhook(string.Empty)), [200], "Ignored"),
         new("webhook: /connect from another chat", _ => Task.FromResult(Webhook(Testing.FakeTelegramApi.TextUpdate(9_001, "/connect", chatId: 13))), [200], "Ignored"),
+        new("hh webhook: wrong key", _ => Task.FromResult(HhCallback(CallbackWith(), key: "wrong-key_0123456789abcdefghijklmnopqrstuv")), [404], "not found"),
+        new("hh webhook: the key one character short", _ => Task.FromResult(HhCallback(CallbackWith(), key: RecruitingKit.WebhookKey[..^1])), [404], "not found"),
+        new("hh webhook: no key", _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, new Uri("/api/hh/webhook/", UriKind.Relative)) { Content = new StringContent(CallbackWith(), Encoding.UTF8, "application/json") }), [404]),
+        new("hh webhook: GET", _ => Task.FromResult(Get($"/api/hh/webhook/{RecruitingKit.WebhookKey}")), [405]),
+        new("hh webhook: empty body", _ => Task.FromResult(HhCallback(string.Empty)), [400], "not JSON"),
+        new("hh webhook: HTML error page", _ => Task.FromResult(HhCallback("<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>")), [400], "not JSON"),
+        new("hh webhook: not JSON", _ => Task.FromResult(HhCallback("{\"id\":\"n-1\",")), [400], "not JSON"),
+        new("hh webhook: JSON array", _ => Task.FromResult(HhCallback("[" + CallbackWith() + "]")), [400], "not a JSON object"),
+        new("hh webhook: JSON string", _ => Task.FromResult(HhCallback("\"NEW_RESPONSE_OR_INVITATION_VACANCY\"")), [400], "not a JSON object"),
+        new("hh webhook: missing id", _ => Task.FromResult(HhCallback(CallbackWith(id: null))), [400], "id and action_type"),
+        new("hh webhook: missing action_type", _ => Task.FromResult(HhCallback(CallbackWith(action: null))), [400], "id and action_type"),
+        new("hh webhook: id is an object", _ => Task.FromResult(HhCallback(CallbackWith(id: "{\"x\":1}"))), [400], "id and action_type"),
+        new("hh webhook: id of 10,000 characters", _ => Task.FromResult(HhCallback(CallbackWith(id: "\"" + new string('i', 10_000) + "\""))), [400], "too long"),
+        new("hh webhook: payload not an object", _ => Task.FromResult(HhCallback(CallbackWith(payload: "\"4574397199\""))), [400], "payload must be an object"),
+        new("hh webhook: payload missing", _ => Task.FromResult(HhCallback("{\"id\":\"n-1\",\"action_type\":\"NEW_RESPONSE_OR_INVITATION_VACANCY\"}")), [400], "payload must be an object"),
+        new("hh webhook: topic_id with path characters", _ => Task.FromResult(HhCallback(CallbackWith(payload: "{\"topic_id\":\"../../state.json\"}"))), [400], "topic_id"),
+        new("hh webhook: topic_id percent-encoded path", _ => Task.FromResult(HhCallback(CallbackWith(payload: "{\"topic_id\":\"..%2F..%2Fetc%2Fpasswd\"}"))), [400], "topic_id"),
+        new("hh webhook: topic_id with a NUL", _ => Task.FromResult(HhCallback(CallbackWith(payload: "{\"topic_id\":\"45\\u000073\"}"))), [400], "topic_id"),
+        new("hh webhook: huge number as topic_id", _ => Task.FromResult(HhCallback(CallbackWith(payload: "{\"topic_id\":1e400}"))), [400], "topic_id"),
+        new("hh webhook: 40-digit number as topic_id", _ => Task.FromResult(HhCallback(CallbackWith(payload: "{\"topic_id\":" + new string('9', 40) + "}"))), [400], "topic_id"),
+        new("hh webhook: negative number as topic_id", _ => Task.FromResult(HhCallback(CallbackWith(payload: "{\"topic_id\":-4574397199}"))), [400], "topic_id"),
+        new("hh webhook: huge number as id", _ => Task.FromResult(HhCallback(CallbackWith(id: "123456789012345678901234567890e300"))), [400], "id"),
+        new("hh webhook: deeply nested JSON", _ => Task.FromResult(HhCallback(CallbackWith(payload: "{\"topic_id\":\"4574397199\",\"x\":" + new string('[', 200) + new string(']', 200) + "}"))), [400], "nested"),
+        new("hh webhook: body over 64 KB", _ => Task.FromResult(HhCallback(CallbackWith(payload: "{\"topic_id\":\"4574397199\",\"pad\":\"" + new string('x', 70_000) + "\"}"))), [413], "larger than"),
+        new("hh webhook: body over 64 KB without Content-Length", _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/hh/webhook/{RecruitingKit.WebhookKey}", UriKind.Relative))
+        {
+            Content = new UnknownLengthContent(Encoding.UTF8.GetBytes(CallbackWith(payload: "{\"topic_id\":\"4574397199\",\"pad\":\"" + new string('x', 70_000) + "\"}")), "application/json"),
+        }), [413], "larger than"),
+        new("hh webhook: form-encoded instead of JSON", _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/hh/webhook/{RecruitingKit.WebhookKey}", UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["id"] = "n-1", ["action_type"] = "NEW_RESPONSE_OR_INVITATION_VACANCY", ["payload"] = "{\"topic_id\":\"4574397199\"}" }),
+        }), [415], "must be JSON"),
+        new("hh webhook: a valid callback sent as text/plain", _ => Task.FromResult(HhCallback(CallbackWith(), contentType: "text/plain")), [415], "must be JSON"),
+        new("hh webhook: a valid callback sent as text/html", _ => Task.FromResult(HhCallback(CallbackWith(), contentType: "text/html")), [415], "must be JSON"),
     ];
+
+    /// <summary>A body sent in chunks, without Content-Length (the size is known only once it is read).</summary>
+    private sealed class UnknownLengthContent : HttpContent
+    {
+        private readonly byte[] _bytes;
+
+        public UnknownLengthContent(byte[] bytes, string mediaType)
+        {
+            _bytes = bytes;
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(mediaType);
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(_bytes).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = -1;
+            return false;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Corpus))]
     public async Task BadInput_IsRejectedClearly_AndNothingIsStored(BadInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        using var app = new AppFactory();
+        var recruitingEvents = new SentMessages<RecruitingEvent>();
+        using var app = AppFactory.With(new Dictionary<string, string?> { ["Recruiting:WebhookKey"] = RecruitingKit.WebhookKey })
+            .WithServices(s => s.AddSingleton<IQueue<RecruitingEvent>>(recruitingEvents));
         var context = new Context(app);
         using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         using var request = await input.Build(context);
@@ -237,12 +319,20 @@ public sealed class BadInputCorpusTests
         using var scope = app.Services.CreateScope();
         var stored = await scope.ServiceProvider.GetRequiredService<ITokenVault>().ReadAsync(CancellationToken.None);
         var account = await scope.ServiceProvider.GetRequiredService<IStateStore>().GetAccountAsync(CancellationToken.None);
-        var nothingStored = stored is null && account.Status == AccountStatus.NotConnected && app.Telegram.Messages.IsEmpty;
+        var recruiting = scope.ServiceProvider.GetRequiredService<IRecruitingStore>();
+        var recruitingFolder = Path.Combine(app.DataPath, "recruiting");
+        var recruitingFiles = Directory.Exists(recruitingFolder)
+            ? Directory.EnumerateFiles(recruitingFolder, "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith('.')).ToList()
+            : [];
+        var recruitingUntouched = recruitingEvents.SentQueue.IsEmpty && recruitingFiles.Count == 0
+            && (await recruiting.ListOutboxAsync(10, CancellationToken.None)).Count == 0 && (await recruiting.ListFailedAsync(10, CancellationToken.None)).Count == 0;
+        var nothingStored = stored is null && account.Status == AccountStatus.NotConnected && app.Telegram.Messages.IsEmpty && recruitingUntouched;
         ReliabilityLedger.Record(LedgerKind.BadInput, input.Name, ok && mentions && nothingStored, 0, $"HTTP {status}");
 
         Assert.True(ok, $"{input.Name}: expected HTTP {string.Join("/", input.Expected)}, got {status}: {Shorten(body)}");
         Assert.True(mentions, $"{input.Name}: the answer does not say '{input.MustContain}': {Shorten(body)}");
-        Assert.True(nothingStored, $"{input.Name}: something was stored (pair: {stored is not null}, account: {account.Status}, telegram: {app.Telegram.Messages.Count}).");
+        Assert.True(nothingStored, $"{input.Name}: something was stored (pair: {stored is not null}, account: {account.Status}, telegram: {app.Telegram.Messages.Count}, "
+            + $"recruiting events queued: {recruitingEvents.SentQueue.Count}, recruiting files: {string.Join(", ", recruitingFiles.Select(f => Path.GetRelativePath(recruitingFolder, f)))}).");
     }
 
     /// <summary>hh.ru accepted this code once before (another device, a double click).</summary>

@@ -10,6 +10,9 @@ public enum LedgerKind
 
     /// <summary>A fault on the apply path: survived means sent twice = 0 and lost = 0.</summary>
     Apply,
+
+    /// <summary>A fault on the recruiting path (hh.ru responses into Bitrix24): survived means duplicates = 0 and lost = 0.</summary>
+    Recruiting,
 }
 
 /// <summary>
