@@ -17,6 +17,12 @@ if (args is ["mirror", ..])
     return await MirrorBenchmark.RunAsync();
 }
 
+if (args is ["recruiting", ..])
+{
+    // dotnet run -c Release --project tests/HhFunctions.Benchmarks -- recruiting [nopdf] [pdf] [webhook]   (issue 21; all three by default)
+    return await RecruitingBenchmark.RunAsync(args[1..]);
+}
+
 var settings = SimulationSettings.Default;
 if (args is ["--seed", var seedText] && int.TryParse(seedText, CultureInfo.InvariantCulture, out var seed))
 {
