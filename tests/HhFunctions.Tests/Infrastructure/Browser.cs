@@ -73,7 +73,12 @@ public sealed class BrowserFixture : IAsyncLifetime
                 await route.AbortAsync();
             }
         });
-        return (await context.NewPageAsync(), blocked);
+        var page = await context.NewPageAsync();
+        // CI has two cores shared by the app, Azurite, PostgreSQL and Chromium: a page load may take longer than
+        // Playwright's default 30 s there without anything being wrong; a real hang still fails, after 90 s.
+        page.SetDefaultTimeout(90_000);
+        page.SetDefaultNavigationTimeout(90_000);
+        return (page, blocked);
     }
 
     public async Task DisposeAsync()
