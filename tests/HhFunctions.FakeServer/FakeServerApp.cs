@@ -1,20 +1,34 @@
+using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using HhFunctions.Testing;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace HhFunctions.FakeServer;
 
 /// <summary>
-/// One listener on 127.0.0.1 for both fakes. Requests whose path starts with <c>/bot</c> are Telegram Bot API calls
-/// (FakeTelegramApi), <c>/oauth/authorize</c> is hh.ru's authorization page, <c>/_fake/*</c> is this server's own,
-/// everything else is the hh.ru API (FakeHhApi). The fakes keep their HttpMessageHandler shape (as FakeNetwork
-/// uses them in the in-process tests): each request is copied into an HttpRequestMessage and the answer back.
+/// One listener on 127.0.0.1 for every fake. Requests whose path starts with <c>/bot</c> are Telegram Bot API calls
+/// (FakeTelegramApi), <c>/rest/</c> is a Bitrix24 portal's incoming webhook (FakeBitrix24Portal, webhook
+/// <c>/rest/1/{FakeBitrix24Portal.Secret}/</c>), <c>/oauth/authorize</c> is hh.ru's authorization page, <c>/_fake/*</c>
+/// is this server's own, everything else is the hh.ru API (FakeHhApi; with <c>--employer</c> its employer side, whose
+/// webhook callbacks a delivery loop POSTs to the subscribed address). The fakes keep their HttpMessageHandler shape
+/// (as FakeNetwork uses them in the in-process tests): each request is copied into an HttpRequestMessage and the
+/// answer back. The fakes are registered as services, so a test that builds the app can reach them.
 /// </summary>
 public static class FakeServerApp
 {
+    /// <summary>The employer's vacancy (with --employer); its responses are seeded at start and added by POST /_fake/hh/responses.</summary>
+    public const string SeededVacancyId = "900001";
+
     private const int RequestsShown = 200;
+
+    private static readonly string[] FirstNames = ["Anna", "Boris", "Vera", "Gleb", "Daria", "Egor", "Zoya", "Ilya"];
+    private static readonly string[] LastNames = ["Fakeeva", "Testov", "Primerova", "Stubov", "Mockova", "Dummin", "Sampleva", "Fiktivov"];
+
+    /// <summary>Responses are added (seeding, POST /_fake/hh/responses) and the lists read for /_fake/state under this gate.</summary>
+    private static readonly Lock EmployerGate = new();
 
     public static WebApplication Build(FakeServerOptions options)
     {
@@ -32,6 +46,13 @@ public static class FakeServerApp
             hh.AddResume(id, title);
         }
 
+        var portal = new FakeBitrix24Portal(clock.Fake);
+        if (options.Employer)
+        {
+            SeedEmployer(hh, options);
+            builder.Services.AddHostedService(_ => new CallbackDelivery(hh.Employer, clock, options.DeliveryInterval));
+        }
+
         var telegram = new FakeTelegramApi
         {
             // A real client's long poll may wait as long as it asked for (Telegram allows up to 50 s); the in-process
@@ -40,7 +61,11 @@ public static class FakeServerApp
             MaxGetUpdatesCalls = int.MaxValue,
         };
 
+        builder.Services.AddSingleton(hh).AddSingleton(telegram).AddSingleton(portal);
         var app = builder.Build();
+
+        // URLs the fake hands out (a resume's own address, its PDF) must point back at this server.
+        app.Lifetime.ApplicationStarted.Register(() => hh.ApiBase = new Uri(Address(app), "/"));
         app.Use(async (context, next) =>
         {
             clock.Sync();
@@ -49,7 +74,19 @@ public static class FakeServerApp
         });
 
         app.MapGet("/_fake/health", () => Results.Text("ok"));
-        app.MapGet("/_fake/state", () => Results.Json(State(hh, telegram)));
+        app.MapGet("/_fake/state", () => Results.Json(State(hh, telegram, portal)));
+        app.MapPost("/_fake/hh/responses", async (HttpRequest request) =>
+        {
+            if (!hh.IsEmployer)
+            {
+                return Results.Conflict("fake hh.ru: start the server with --employer to have responses");
+            }
+
+            // The body is optional (a plain `curl -X POST` makes a candidate with a made-up name).
+            var response = request.HasJsonContentType() ? await request.ReadFromJsonAsync<NewResponse>(request.HttpContext.RequestAborted) : null;
+            var topic = AddResponse(hh.Employer, response?.FirstName, response?.LastName);
+            return Results.Json(new { topicId = topic.Id, vacancyId = topic.VacancyId, resumeId = topic.ResumeId });
+        });
         app.MapPost("/_fake/telegram/updates", (IncomingText update) => string.IsNullOrEmpty(update.Text)
             ? Results.BadRequest("expected {\"text\":\"...\"}")
             : Results.Json(new { updateId = telegram.EnqueueText(update.Text) }));
@@ -57,10 +94,55 @@ public static class FakeServerApp
         // Everything else (any method, any path): a catch-all route, so the literal routes above win.
         app.Map("/{**path}", (RequestDelegate)(context => context.Request.Path.StartsWithSegments("/_fake", StringComparison.Ordinal)
             ? WriteAsync(context, new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new StringContent("no such fake endpoint") })
-            : ForwardAsync(context, context.Request.Path.Value?.StartsWith("/bot", StringComparison.Ordinal) == true
-                ? telegram.HandleAsync
-                : hh.HandleAsync)));
+            : ForwardAsync(context, context.Request.Path.Value switch
+            {
+                { } p when p.StartsWith("/bot", StringComparison.Ordinal) => telegram.HandleAsync,
+                { } p when p.StartsWith("/rest/", StringComparison.Ordinal) => portal.HandleAsync,
+                _ => hh.HandleAsync,
+            })));
         return app;
+    }
+
+    /// <summary>The address the server listens on once started (the port is the one asked for, or the free one picked for 0).</summary>
+    public static Uri Address(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        return new Uri(addresses?.FirstOrDefault() ?? throw new InvalidOperationException("The fake server is not listening yet."));
+    }
+
+    /// <summary>The Bitrix24 incoming webhook this server serves, for Bitrix24__WebhookUrl.</summary>
+    public static Uri Bitrix24WebhookUrl(Uri address) =>
+        new(address, $"/rest/{FakeBitrix24Portal.UserId.ToString(CultureInfo.InvariantCulture)}/{FakeBitrix24Portal.Secret}/");
+
+    /// <summary>The employer's account: a vacancy, a subscription when one is given, and the responses (each a person of their own).</summary>
+    private static void SeedEmployer(FakeHhApi hh, FakeServerOptions options)
+    {
+        hh.IsEmployer = true;
+        hh.Employer.AddVacancy(SeededVacancyId, "C# developer (fake)");
+        if (options.WebhookUrl is { } url)
+        {
+            hh.Employer.Subscribe(url, FakeHhEmployer.NewResponseOrInvitation, FakeHhEmployer.EmployerStateChange);
+        }
+
+        for (var i = 0; i < options.Responses; i++)
+        {
+            AddResponse(hh.Employer, null, null);
+        }
+    }
+
+    /// <summary>A new candidate responds to the seeded vacancy: a resume with its own name, phone and e-mail, then the response (and its callbacks).</summary>
+    private static FakeEmployerNegotiation AddResponse(FakeHhEmployer employer, string? firstName, string? lastName)
+    {
+        lock (EmployerGate)
+        {
+            var n = employer.Resumes.Count + 1;
+            var id = "fake-resume-" + n.ToString(CultureInfo.InvariantCulture);
+            var resume = employer.AddResume(id, firstName ?? FirstNames[(n - 1) % FirstNames.Length], lastName ?? LastNames[(n - 1) % LastNames.Length]);
+            resume.Phone = new FakePhone("7", "999", string.Create(CultureInfo.InvariantCulture, $"{n / 10000 % 1000:000}-{n / 100 % 100:00}-{n % 100:00}"));
+            resume.Email = string.Create(CultureInfo.InvariantCulture, $"candidate{n}@example.com");
+            return employer.AddResponse(SeededVacancyId, id);
+        }
     }
 
     /// <summary>
@@ -98,12 +180,22 @@ public static class FakeServerApp
         return Results.Redirect(target.Uri.AbsoluteUri);
     }
 
-    /// <summary>What the fakes saw, without any token, code, state or message text.</summary>
-    public static object State(FakeHhApi hh, FakeTelegramApi telegram)
+    /// <summary>What the fakes saw, without any token, code, state, message text, webhook address or candidate's data.</summary>
+    public static object State(FakeHhApi hh, FakeTelegramApi telegram, FakeBitrix24Portal portal)
     {
         ArgumentNullException.ThrowIfNull(hh);
         ArgumentNullException.ThrowIfNull(telegram);
+        ArgumentNullException.ThrowIfNull(portal);
         var requests = hh.Requests.ToArray();
+        var employer = hh.Employer;
+        FakeCallback[] callbacks;
+        object[] vacancies, responses;
+        lock (EmployerGate)
+        {
+            callbacks = [.. employer.Callbacks];
+            vacancies = [.. employer.Vacancies.Select(v => new { id = v.Id, name = v.Name })];
+            responses = [.. employer.Negotiations.Select(n => new { topicId = n.Id, vacancyId = n.VacancyId, employerState = n.EmployerState })];
+        }
         return new
         {
             hh = new
@@ -126,6 +218,27 @@ public static class FakeServerApp
             {
                 calls = telegram.Calls.Select(c => c.Method),
                 messagesSent = telegram.Messages.Count,
+            },
+            employer = new
+            {
+                isEmployer = hh.IsEmployer,
+                vacancies,
+                responses,
+                subscriptions = employer.Subscriptions.Count,
+                callbacks = callbacks.GroupBy(c => c.Status).ToDictionary(g => g.Key.ToString(), g => g.Count()),
+                deliveries = employer.DeliveryAttempts.TakeLast(RequestsShown)
+                    .Select(a => new { callbackId = a.CallbackId, actionType = a.ActionType, status = a.StatusCode, outcome = a.Outcome.ToString(), at = a.At }),
+            },
+            bitrix24 = new
+            {
+                httpRequests = portal.HttpRequests,
+                rateLimited = portal.RateLimitedRequests,
+                methods = portal.Requests.TakeLast(RequestsShown).Select(r => r.Method),
+                leads = portal.Items(1).Select(i => new { id = i["id"]?.ToString(), originId = i["originId"]?.ToString() }),
+                deals = portal.Count(2),
+                contacts = portal.Count(3),
+                comments = portal.Comments.Count,
+                duplicateOrigins = portal.DuplicateOrigins(1).Concat(portal.DuplicateOrigins(2)).Concat(portal.DuplicateOrigins(3)),
             },
         };
     }
@@ -211,10 +324,16 @@ public static class FakeServerApp
         }
     }
 
-    /// <summary>The request path for the log: Telegram paths carry the bot token, so it is masked.</summary>
+    /// <summary>The request path for the log: Telegram paths carry the bot token and Bitrix24 paths the webhook's secret, so they are masked.</summary>
     public static string LoggedPath(PathString path)
     {
         var value = path.Value ?? "/";
+        if (value.StartsWith("/rest/", StringComparison.Ordinal))
+        {
+            var parts = value.Split('/'); // "", "rest", user, secret, method…
+            return parts.Length > 3 ? string.Join('/', parts[..3]) + "/***" + (parts.Length > 4 ? "/" + string.Join('/', parts[4..]) : string.Empty) : value;
+        }
+
         if (!value.StartsWith("/bot", StringComparison.Ordinal))
         {
             return value;
@@ -222,6 +341,36 @@ public static class FakeServerApp
 
         var slash = value.IndexOf('/', 1);
         return "/bot***" + (slash < 0 ? string.Empty : value[slash..]);
+    }
+
+    /// <summary>
+    /// hh.ru's delivery loop: every <paramref name="interval"/> it sends the callbacks that are due to their subscription's
+    /// address (FakeHhEmployer.DeliverPendingAsync: 2-second timeout, re-sent with a growing interval unless the answer is
+    /// 2xx or 409). One line per attempt goes to standard output, without the address (it holds the app's key).
+    /// </summary>
+    private sealed class CallbackDelivery(FakeHhEmployer employer, RealTimeFakeClock clock, TimeSpan interval) : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan }; // the fake bounds each attempt itself
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                clock.Sync();
+                try
+                {
+                    foreach (var a in await employer.DeliverPendingAsync(http, stoppingToken))
+                    {
+                        Console.WriteLine($"fake hh.ru: callback {a.ActionType} {a.CallbackId} -> {a.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "no answer"} ({a.Outcome})");
+                    }
+
+                    await Task.Delay(interval, TimeProvider.System, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -250,3 +399,6 @@ public static class FakeServerApp
 
 /// <summary>Body of POST /_fake/telegram/updates: a text the owner sends the bot (served to getUpdates polling).</summary>
 public sealed record IncomingText(string? Text);
+
+/// <summary>Body of POST /_fake/hh/responses (optional): the new candidate's name.</summary>
+public sealed record NewResponse(string? FirstName, string? LastName);
