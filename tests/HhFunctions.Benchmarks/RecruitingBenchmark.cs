@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using HhFunctions.HeadHunter;
 using HhFunctions.Queues;
 using HhFunctions.Recruiting;
 using HhFunctions.State;
@@ -357,13 +358,16 @@ internal static class RecruitingBenchmark
         var other = calls.Values.Sum() - reads - downloads - reconcile;
 
         // The ceiling the two rate limits allow, in responses per second.
+        // hh.ru: Recruiting__HhCallsPerSecond (3), but the app never calls hh.ru closer than 0.35 s apart (the rule that
+        // protects the account), so 2.86 calls a second is the most that can go out.
+        var hhRate = Math.Min(3.0, 1 / HhCallPacer.MinimumSpacing.TotalSeconds);
         var hhPerResponse = attach ? 3 : 2;
-        var hhCeiling = 3.0 / hhPerResponse;
+        var hhCeiling = hhRate / hhPerResponse;
         var portalPerResponse = (1.0 / BatchCommands) + (attach ? 1 : 0);
         var portalCeiling = 2.0 / portalPerResponse;
         var ceiling = Math.Min(hhCeiling, portalCeiling);
         var ceilingText = string.Create(CultureInfo.InvariantCulture,
-            $"hh.ru {3:0} calls/s / {hhPerResponse} calls per response ({(attach ? "negotiation + resume + PDF" : "negotiation + resume")}) = {hhCeiling:0.00}/s; Bitrix24 2 requests/s / {portalPerResponse:0.00} requests per response ({(attach ? "its PDF comment alone + 1/50 of a batch" : "1/50 of a batch")}) = {portalCeiling:0.00}/s; ceiling {ceiling:0.00} responses/s ({(hhCeiling <= portalCeiling ? "hh.ru" : "Bitrix24")}-bound)");
+            $"hh.ru {hhRate:0.00} calls/s (3 configured, 0.35 s apart at least) / {hhPerResponse} calls per response ({(attach ? "negotiation + resume + PDF" : "negotiation + resume")}) = {hhCeiling:0.00}/s; Bitrix24 2 requests/s / {portalPerResponse:0.00} requests per response ({(attach ? "its PDF comment alone + 1/50 of a batch" : "1/50 of a batch")}) = {portalCeiling:0.00}/s; ceiling {ceiling:0.00} responses/s ({(hhCeiling <= portalCeiling ? "hh.ru" : "Bitrix24")}-bound)");
 
         // The peak backlog: from the peak's start until the last response that arrived in the peak is done.
         var peakDone = arrivals.Where(a => a.Peak).Select(a => done[a.Index]).ToList();
