@@ -2,11 +2,12 @@ using System.Globalization;
 using HhFunctions.Bitrix24;
 using HhFunctions.State;
 using HhFunctions.StatusPage;
+using Microsoft.Extensions.Options;
 
 namespace HhFunctions.Recruiting;
 
 /// <summary>Recruiting's section of the status page and /status: counts, the subscription, pauses, and each failed response with its reason.</summary>
-public sealed class RecruitingStatus(IRecruitingStore store, IStateStore state, IBitrix24Client crm, TimeProvider time) : IStatusSection
+public sealed class RecruitingStatus(IRecruitingStore store, IStateStore state, IOptions<Bitrix24Options> bitrix24, TimeProvider time) : IStatusSection
 {
     public const int FailedShown = 20;
 
@@ -14,7 +15,8 @@ public sealed class RecruitingStatus(IRecruitingStore store, IStateStore state, 
     {
         var account = await state.GetAccountAsync(ct);
         var s = await store.GetStateAsync(ct);
-        if (!account.IsEmployer && s.Written == 0 && !crm.IsConfigured)
+        var crmConfigured = !string.IsNullOrWhiteSpace(bitrix24.Value.WebhookUrl); // the client is not built for this
+        if (!account.IsEmployer && s.Written == 0 && !crmConfigured)
         {
             return null;
         }
@@ -26,7 +28,7 @@ public sealed class RecruitingStatus(IRecruitingStore store, IStateStore state, 
             lines.Add(new("Responses are read with an employer's account; the connected one is not (connect the company's manager account).", "warn"));
         }
 
-        lines.Add(crm.IsConfigured
+        lines.Add(crmConfigured
             ? new($"{s.Written.ToString(CultureInfo.InvariantCulture)} response(s) written into Bitrix24.", "ok")
             : new("Bitrix24__WebhookUrl is not set: responses wait in the outbox.", "warn"));
         var waiting = (await store.ListOutboxAsync(1000, ct)).Count;

@@ -1,3 +1,4 @@
+using HhFunctions.Composition;
 using HhFunctions.State;
 using HhFunctions.StatusPage;
 using HhFunctions.Tokens;
@@ -8,8 +9,9 @@ namespace HhFunctions.Vacancies;
 /// <summary>
 /// The vacancy watch's section of the status page and /status: which token its searches use (the connected
 /// account's or the application's, and why), and whether the account-bound sources are left out. Never a token.
+/// Its services are built only when the watch is configured: not for every first status page.
 /// </summary>
-public sealed class VacancyWatchSection(IVacancyStore store, IStateStore state, TokenManager tokens, AppTokenManager app, IOptions<SearchOptions> options, TimeProvider time) : IStatusSection
+public sealed class VacancyWatchSection(Deferred<IVacancyStore> store, IStateStore state, Deferred<TokenManager> tokens, Deferred<AppTokenManager> app, IOptions<SearchOptions> options, TimeProvider time) : IStatusSection
 {
     public const string SectionId = "vacancy-watch";
 
@@ -21,8 +23,8 @@ public sealed class VacancyWatchSection(IVacancyStore store, IStateStore state, 
             return null;
         }
 
-        var now = await WatchTokens.ChooseAsync(tokens, app, state, time, ct);
-        var last = (await store.GetWatchStateAsync(ct)).Token;
+        var now = await WatchTokens.ChooseAsync(tokens.Value, app.Value, state, time, ct);
+        var last = (await store.Value.GetWatchStateAsync(ct)).Token;
         var connectedAt = (await state.GetAccountAsync(ct)).ConnectedAt;
 
         // What the next run starts with; but when the last run moved to the application token because hh.ru refused
