@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using HhFunctions.Bitrix24;
 using HhFunctions.HeadHunter;
 using HhFunctions.HeadHunter.Models;
+using HhFunctions.OwnDatabase;
 using HhFunctions.Queues;
 using HhFunctions.State;
 using HhFunctions.Tokens;
@@ -92,6 +93,7 @@ public sealed partial class SyncBack(
     TokenManager tokens,
     EmployerPacer pacer,
     RecruitingNotices notices,
+    IResponseMirror mirror,
     IQueue<CrmStageEvent> queue,
     IOptions<RecruitingOptions> options,
     TimeProvider time,
@@ -395,6 +397,7 @@ public sealed partial class SyncBack(
                     HhActions = Replace(t.HhActions, claimed!.HhActions.First(c => c.TargetState == target) with { Status = HhActionStatus.Sent, At = time.GetUtcNow() }),
                 }, ct);
                 await store.UpdateStateAsync(s => s with { HhActionsSent = s.HhActionsSent + 1 }, ct);
+                await mirror.RecordAsync([new ResponseMirrorRecord(topic.TopicId, null, null, null, reached, topic.Source, topic.FirstSeenAt, time.GetUtcNow(), topic.CrmKind, topic.CrmId)], ct);
                 Log.Sent(logger, topic.TopicId, action.Id ?? target, message.Source);
                 return;
             case HhActionOutcome.Refused:
