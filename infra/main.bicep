@@ -126,6 +126,21 @@ param bitrix24Entity string = ''
 param recruitingWebhookKey string = ''
 
 @secure()
+@description('Bitrix24__OutgoingToken, the application token of the Bitrix24 outgoing webhook that sends ONCRMLEADUPDATE / ONCRMDEALUPDATE to /api/bitrix/events/{key} (sync back): stored as the Key Vault secret Bitrix24--OutgoingToken. Empty: keep the vault\'s current value (none: sync back cannot be on).')
+param bitrix24OutgoingToken string = ''
+
+@description('Recruiting__SyncBack: true performs on hh.ru the moves recruiters make in Bitrix24 (docs/recruiting.md). Empty: off.')
+@allowed([
+  ''
+  'true'
+  'false'
+])
+param recruitingSyncBack string = ''
+
+@description('Recruiting__StageMap: hh.ru employer state to Bitrix24 stage, "hh state=STAGE;..." (docs/recruiting.md). Empty: the default map of Bitrix24__Entity.')
+param recruitingStageMap string = ''
+
+@secure()
 @description('Sql__ConnectionString, the user\'s own PostgreSQL (Npgsql form: Host=...;Username=...;Password=...;Database=...; docs/own-database.md): stored as the Key Vault secret Sql--ConnectionString, which the app reads as configuration (a Key Vault reference, never an app setting and never logged). Empty: nothing is deployed for it and the vault\'s current value, if any, is kept (none: no mirror).')
 param sqlConnectionString string = ''
 
@@ -296,6 +311,15 @@ resource bitrix24WebhookUrlSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01'
   name: 'Bitrix24--WebhookUrl'
   properties: {
     value: bitrix24WebhookUrl
+    contentType: 'text/plain'
+  }
+}
+
+resource bitrix24OutgoingTokenSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(bitrix24OutgoingToken)) {
+  parent: vault
+  name: 'Bitrix24--OutgoingToken'
+  properties: {
+    value: bitrix24OutgoingToken
     contentType: 'text/plain'
   }
 }
@@ -485,6 +509,8 @@ var optionalSettings = {
   Bump__MaxWait: bumpMaxWait
   App__PublicBaseUrl: publicBaseUrl
   Bitrix24__Entity: bitrix24Entity
+  Recruiting__SyncBack: recruitingSyncBack
+  Recruiting__StageMap: recruitingStageMap
 }
 
 resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
@@ -502,6 +528,7 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     telegramBotTokenSecret
     telegramWebhookSecretSecret
     bitrix24WebhookUrlSecret
+    bitrix24OutgoingTokenSecret
     recruitingWebhookKeySecret
     sqlConnectionStringSecret
   ]

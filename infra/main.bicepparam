@@ -26,10 +26,14 @@ param telegramNotify = readEnvironmentVariable('TELEGRAM_NOTIFY', '')
 // Bitrix24 incoming webhook (recruiting writes responses into the CRM; docs/bitrix24.md)
 param bitrix24WebhookUrl = readEnvironmentVariable('BITRIX24_WEBHOOK_URL', '')
 param bitrix24Entity = readEnvironmentVariable('BITRIX24_ENTITY', '')
+param bitrix24OutgoingToken = readEnvironmentVariable('BITRIX24_OUTGOING_TOKEN', '')
 
 // Recruiting (docs/recruiting.md): the secret part of the hh.ru webhook address, and the reconcile run's schedule
 param recruitingWebhookKey = readEnvironmentVariable('RECRUITING_WEBHOOK_KEY', '')
 param recruitingReconcileSchedule = readEnvironmentVariable('RECRUITING_RECONCILE_SCHEDULE', '')
+// Stages both ways (docs/recruiting.md): the stage map and sync back from Bitrix24 to hh.ru
+param recruitingStageMap = readEnvironmentVariable('RECRUITING_STAGE_MAP', '')
+param recruitingSyncBack = readEnvironmentVariable('RECRUITING_SYNC_BACK', '')
 
 // Raising resumes
 param bumpSchedule = readEnvironmentVariable('BUMP_SCHEDULE', '')

@@ -2,7 +2,8 @@
 # One-command reliability report: runs the reliability suite (fault matrix + bad-input corpus, the same
 # tests the normal run includes) and prints what they measured:
 #   cases run, faults survived, bad inputs rejected, secret checks, tokens lost (must be 0), and a recruiting
-#   section (hh.ru responses into Bitrix24): each fault with its duplicates and responses lost (must be 0).
+#   section (hh.ru responses into Bitrix24): each fault with its duplicates and responses lost (must be 0), and
+#   sync back (moves in Bitrix24 sent to hh.ru): hh.ru actions sent twice and moves lost (must be 0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ledger="$(pwd)/artifacts/reliability-ledger.jsonl"
@@ -53,12 +54,20 @@ print("Recruiting (hh.ru responses into Bitrix24)")
 print(f"  faults tried          {len(recruiting)}")
 print(f"  duplicates            {sum(figure(r, 'duplicates') for r in recruiting)}")
 print(f"  responses lost        {sum(figure(r, 'lost') for r in recruiting)}")
+syncback = [r for r in rows if r["kind"] == "SyncBack"]
+print(f"  hh.ru actions sent twice {sum(figure(r, 'sent twice') for r in syncback)} (sync back: {len(syncback)} faults; redeliveries, retries, lost answers, two instances)")
+print(f"  moves lost            {sum(figure(r, 'lost') for r in syncback)}")
 print(f"  webhook bad inputs    {sum(r['survived'] for r in webhook)} / {len(webhook)} rejected")
 print(f"  logs clean            {sum(r['survived'] for r in clean)} / {len(clean)} (no secret, no candidate data in logs, messages, pages)")
 print("  per fault (rounds: fake minutes until every response was in the CRM; a reconcile run every 5th):")
 width = max([len(r["name"]) for r in recruiting] + [0]) - len("recruiting: ")
 for r in sorted(recruiting, key=lambda r: r["name"]):
     print(f"    {r['name'][len('recruiting: '):]:<{width}}  duplicates {figure(r, 'duplicates')}, lost {figure(r, 'lost')}, written {figure(r, 'written')} of {figure(r, 'responses')}, rounds {figure(r, 'rounds')}")
+if syncback:
+    print("  sync back per fault (moves in Bitrix24 that hh.ru must perform once):")
+    width = max(len(r["name"]) for r in syncback) - len("sync back: ")
+    for r in sorted(syncback, key=lambda r: r["name"]):
+        print(f"    {r['name'][len('sync back: '):]:<{width}}  sent twice {figure(r, 'sent twice')}, lost {figure(r, 'lost')}, performed {figure(r, 'performed')} of {figure(r, 'moves')}, hh.ru action calls {figure(r, 'hh.ru action calls')}")
 for r in rows:
     if not r["survived"] or r["tokensLost"]:
         print(f"  FAILED: [{r['kind']}] {r['name']}: {r['detail']}")

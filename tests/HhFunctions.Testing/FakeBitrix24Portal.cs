@@ -540,7 +540,7 @@ public sealed partial class FakeBitrix24Portal
             return (HttpStatusCode.Forbidden, ErrorBody("insufficient_scope", "The request requires higher privileges than provided by the webhook token"));
         }
 
-        if (!Handlers.TryGetValue(method, out var handler))
+        if (!Handlers.TryGetValue(method, out var handler) && !StageHandlers.TryGetValue(method, out handler))
         {
             return (HttpStatusCode.NotFound, ErrorBody("ERROR_METHOD_NOT_FOUND", "Method not found!"));
         }
@@ -621,7 +621,9 @@ public sealed partial class FakeBitrix24Portal
             throw new PortalError(HttpStatusCode.BadRequest, "100", "fields is required");
         }
 
+        CheckStage(type, item, fields["stageId"]);
         Apply(item, fields, adding: false);
+        OnItemUpdated(type, item);
         return Ok(new JsonObject { ["item"] = Present(item, all: true) });
     }
 
@@ -982,6 +984,14 @@ public sealed partial class FakeBitrix24Portal
         {
             item["categoryId"] ??= 0;
         }
+
+        // Bitrix24 puts a new lead or deal on its pipeline's first stage and stamps every save.
+        if (adding && item["entityTypeId"]!.GetValue<int>() is 1 or 2)
+        {
+            item["stageId"] ??= FirstStage(item);
+        }
+
+        item["updatedTime"] = Stamp(_time.GetUtcNow());
     }
 
     private void ApplyMultiFields(JsonObject item, JsonNode? value, bool adding)
@@ -1070,9 +1080,12 @@ public sealed partial class FakeBitrix24Portal
     }
 
     private static bool Compare(string? actual, string? expected, string op) =>
-        double.TryParse(actual, NumberStyles.Float, CultureInfo.InvariantCulture, out var a)
-        && double.TryParse(expected, NumberStyles.Float, CultureInfo.InvariantCulture, out var b)
-        && op switch { ">" => a > b, ">=" => a >= b, "<" => a < b, _ => a <= b };
+        (double.TryParse(actual, NumberStyles.Float, CultureInfo.InvariantCulture, out var a)
+            && double.TryParse(expected, NumberStyles.Float, CultureInfo.InvariantCulture, out var b)
+            && op switch { ">" => a > b, ">=" => a >= b, "<" => a < b, _ => a <= b })
+        || (DateTimeOffset.TryParse(actual, CultureInfo.InvariantCulture, DateTimeStyles.None, out var da)
+            && DateTimeOffset.TryParse(expected, CultureInfo.InvariantCulture, DateTimeStyles.None, out var db)
+            && op switch { ">" => da > db, ">=" => da >= db, "<" => da < db, _ => da <= db });
 
     private static (List<JsonObject> Page, long Total, long? Next) Page(List<JsonObject> matching, JsonNode? startNode)
     {

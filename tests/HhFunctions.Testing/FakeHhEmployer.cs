@@ -21,7 +21,7 @@ namespace HhFunctions.Testing;
 /// 2025-06-22T07:52:29+0300. The User-Agent and Bearer checks and the per-path faults (FakeHhApi.Fail: 429, captcha,
 /// an HTML 5xx) are FakeHhApi's, so they hold for every employer call too.
 /// </summary>
-public sealed class FakeHhEmployer
+public sealed partial class FakeHhEmployer
 {
     /// <summary>hh.ru's callback timeout: an answer later than this is a failure and the callback is sent again.</summary>
     public static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(2);
@@ -449,7 +449,8 @@ public sealed class FakeHhEmployer
     internal static bool Serves(string method, string path) =>
         IsEmployerOnly(path)
         || (method == "GET" && (path == "negotiations" || path.StartsWith("negotiations/", StringComparison.Ordinal) || path.StartsWith("resumes/", StringComparison.Ordinal)))
-        || (method == "POST" && (path == "negotiations" || path.StartsWith("resumes/", StringComparison.Ordinal)));
+        || (method == "POST" && (path == "negotiations" || path.StartsWith("resumes/", StringComparison.Ordinal)))
+        || IsActionPath(method, path);
 
     internal string MeJson() => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
@@ -499,6 +500,8 @@ public sealed class FakeHhEmployer
                 ("GET", ["resumes", var id]) => Count("GET /resumes/{id}", () => Paid(() => Resume(Uri.UnescapeDataString(id), query["topic_id"], apiBase))),
                 ("GET", ["resumes", var id, "download", _]) => Count("GET /resumes/{id}/download/{file}", () => Paid(() => Download(Uri.UnescapeDataString(id), query))),
                 ("GET", ["api_resume_converter", var id, "download", _]) => Count("GET /api_resume_converter/{id}/download/{file}", () => Paid(() => Download(Uri.UnescapeDataString(id), query))),
+                (_, ["negotiations", var collection, var nid]) when IsActionPath(method, path) =>
+                    Count(method + " /negotiations/{collection}/{id}", () => Paid(() => PerformAction(method, collection, Uri.UnescapeDataString(nid), body))),
                 ("POST", _) => FakeHhApi.Forbidden(), // applying and raising resumes are applicant calls
                 _ => FakeHhApi.Json(HttpStatusCode.NotFound, """{"errors":[{"type":"not_found"}]}"""),
             };
@@ -809,7 +812,7 @@ public sealed class FakeHhEmployer
                 ["archived"] = vacancy.Archived,
                 ["employer"] = new { id = EmployerId, name = EmployerName },
             },
-            ["actions"] = Array.Empty<object>(),
+            ["actions"] = ActionsJson(n, apiBase),
             ["templates"] = Array.Empty<object>(),
         };
     }

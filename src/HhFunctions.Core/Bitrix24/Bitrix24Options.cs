@@ -22,4 +22,7 @@ public sealed class Bitrix24Options
 
     /// <summary>The deal pipeline (deal mode); 0 is the default pipeline.</summary>
     public int DealCategoryId { get; set; }
+
+    /// <summary>The outgoing webhook's application token (auth[application_token]); a secret (Key Vault Bitrix24--OutgoingToken). Needed by Recruiting__SyncBack.</summary>
+    public string? OutgoingToken { get; set; }
 }

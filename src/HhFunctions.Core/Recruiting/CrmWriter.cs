@@ -35,7 +35,8 @@ public sealed partial class CrmWriter(
     IOptions<Bitrix24Options> crmOptions,
     IOptions<RecruitingOptions> options,
     TimeProvider time,
-    ILogger<CrmWriter> logger)
+    ILogger<CrmWriter> logger,
+    StageWriter stages)
 {
     public const string LockName = "bitrix24-writer";
     public const int RoundSize = 16;
@@ -110,6 +111,11 @@ public sealed partial class CrmWriter(
                 {
                     break;
                 }
+            }
+
+            // hh.ru's stage changes of written records (StageWriter), 25 records a batch.
+            while (time.GetUtcNow() - started < WorkFor && await stages.ApplyDueAsync(ct) > 0)
+            {
             }
 
             if (state.CrmTroubleSince is not null)

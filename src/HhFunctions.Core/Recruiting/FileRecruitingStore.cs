@@ -76,6 +76,7 @@ public sealed class FileRecruitingStore : IRecruitingStore, IDisposable
             await _files.WriteAsync(TopicFile(topicId), next, ct);
             Mark("outbox", topicId, RecruitingKeys.InOutbox(next));
             Mark("failed", topicId, next.Status == TopicStatus.Failed);
+            Mark("stagedue", topicId, next.StageDue);
             return ((TopicRecord?)next, true);
         }, ct);
     }
@@ -83,6 +84,8 @@ public sealed class FileRecruitingStore : IRecruitingStore, IDisposable
     public Task<IReadOnlyList<TopicRecord>> ListOutboxAsync(int max, CancellationToken ct) => ListMarkedAsync("outbox", max, ct);
 
     public Task<IReadOnlyList<TopicRecord>> ListFailedAsync(int max, CancellationToken ct) => ListMarkedAsync("failed", max, ct);
+
+    public Task<IReadOnlyList<TopicRecord>> ListStageDueAsync(int max, CancellationToken ct) => ListMarkedAsync("stagedue", max, ct);
 
     public Task<PersonRecord?> GetPersonAsync(string personKey, CancellationToken ct) =>
         _files.ReadAsync<PersonRecord>(Path.Combine("people", RecruitingKeys.Hash(personKey) + ".json"), ct);
@@ -147,7 +150,12 @@ public sealed class FileRecruitingStore : IRecruitingStore, IDisposable
         foreach (var marker in Directory.EnumerateFiles(folder))
         {
             var record = await _files.ReadAsync<TopicRecord>(Path.Combine("topics", Path.GetFileName(marker) + ".json"), ct);
-            var belongs = list == "outbox" ? RecruitingKeys.InOutbox(record) : record?.Status == TopicStatus.Failed;
+            var belongs = list switch
+            {
+                "outbox" => RecruitingKeys.InOutbox(record),
+                "stagedue" => record?.StageDue == true,
+                _ => record?.Status == TopicStatus.Failed,
+            };
             if (belongs)
             {
                 found.Add(record!);

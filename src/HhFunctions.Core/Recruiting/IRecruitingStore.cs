@@ -36,6 +36,9 @@ public interface IRecruitingStore
     Task<RecruitingState> GetStateAsync(CancellationToken ct);
 
     Task<RecruitingState> UpdateStateAsync(Func<RecruitingState, RecruitingState> change, CancellationToken ct);
+
+    /// <summary>Topics whose hh.ru state still has to reach the CRM (<see cref="TopicRecord.StageDue"/>); oldest first, at most <paramref name="max"/>.</summary>
+    Task<IReadOnlyList<TopicRecord>> ListStageDueAsync(int max, CancellationToken ct);
 }
 
 /// <summary>A person already in the CRM: their lead (lead mode) or contact (deal mode).</summary>

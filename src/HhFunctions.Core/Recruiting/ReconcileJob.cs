@@ -24,7 +24,9 @@ public sealed partial class ReconcileJob(
     CrmDrainScheduler drains,
     IDistributedLock locks,
     TimeProvider time,
-    ILogger<ReconcileJob> logger)
+    ILogger<ReconcileJob> logger,
+    StageWriter stages,
+    SyncBack syncBack)
 {
     public const string LockName = "hh-recruiting-reconcile";
 
@@ -88,7 +90,9 @@ public sealed partial class ReconcileJob(
         }
 
         await drains.ScheduleAsync(TimeSpan.Zero, ct);
+        var crmMoves = await FindLostCrmMovesAsync(ct);
         var summary = $"{vacancies} vacancy(ies), {queued} response(s) never seen queued, {retried} failed one(s) retried; {subscribed}"
+            + (crmMoves is null ? string.Empty : "; " + crmMoves)
             + (problem is null ? string.Empty : "; stopped early: " + problem);
         await store.UpdateStateAsync(s => s with { LastReconcileAt = now, LastReconcileSummary = summary }, ct);
         Log.Ran(logger, summary);
@@ -124,9 +128,14 @@ public sealed partial class ReconcileJob(
                         await queue.SendAsync(new RecruitingEvent(item.Id, RecruitingEvent.NewResponse, RecruitingEvent.FromPoll, time.GetUtcNow()) { VacancyId = vacancyId }, ct);
                         queued++;
                     }
-                    else if (++beyondKnown > SafetyMargin)
+                    else
                     {
-                        break;
+                        // A state change whose callback was lost: its CRM stage follows.
+                        await stages.NoteHhStateAsync(item.Id, item.EmployerState?.Id, ct);
+                        if (++beyondKnown > SafetyMargin)
+                        {
+                            break;
+                        }
                     }
                 }
 
@@ -138,6 +147,24 @@ public sealed partial class ReconcileJob(
         }
 
         return queued;
+    }
+
+    /// <summary>Sync back's fallback for lost Bitrix24 events (Recruiting__SyncBack); null when it is off.</summary>
+    private async Task<string?> FindLostCrmMovesAsync(CancellationToken ct)
+    {
+        if (!syncBack.Enabled)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await syncBack.FindLostEventsAsync(ct);
+        }
+        catch (SyncBackRetryException ex)
+        {
+            return "sync back: not checked (" + ex.Message + ")";
+        }
     }
 
     private async Task<T> CallAsync<T>(Func<string, CancellationToken, Task<T>> call, CancellationToken ct)

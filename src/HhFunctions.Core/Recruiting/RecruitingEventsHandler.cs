@@ -23,7 +23,8 @@ public sealed partial class RecruitingEventsHandler(
     RecruitingNotices notices,
     IResponseMirror mirror,
     TimeProvider time,
-    ILogger<RecruitingEventsHandler> logger) : IQueueHandler<RecruitingEvent>
+    ILogger<RecruitingEventsHandler> logger,
+    StageWriter stages) : IQueueHandler<RecruitingEvent>
 {
     public async Task HandleAsync(RecruitingEvent message, CancellationToken ct)
     {
@@ -31,11 +32,13 @@ public sealed partial class RecruitingEventsHandler(
         var topic = await store.GetTopicAsync(message.TopicId, ct);
         if (topic is { Status: TopicStatus.Written or TopicStatus.Gone or TopicStatus.Pending or TopicStatus.Claimed })
         {
-            if (message.ActionType == RecruitingEvent.StateChange && message.ToState is { } stage && topic.HhStage != stage)
+            if (message.ActionType == RecruitingEvent.StateChange && topic.Status != TopicStatus.Gone)
             {
-                var at = time.GetUtcNow();
-                await store.UpdateTopicAsync(message.TopicId, t => t is null ? null : t with { HhStage = stage, UpdatedAt = at }, ct);
-                await mirror.RecordAsync([new ResponseMirrorRecord(message.TopicId, message.VacancyId, null, null, stage, topic.Source, topic.FirstSeenAt, at, topic.CrmKind, topic.CrmId)], ct);
+                // Re-read hh.ru's current state (events come repeated and out of order); a change books the CRM stage.
+                if (await stages.NoteHhStateChangeAsync(topic, message, ct))
+                {
+                    await drains.ScheduleAsync(null, ct);
+                }
             }
 
             Log.AlreadyKnown(logger, message.TopicId, topic.Status.ToString(), message.Source);
@@ -113,6 +116,7 @@ public sealed partial class RecruitingEventsHandler(
                 Status = TopicStatus.Pending,
                 Candidate = outcome.Candidate,
                 HhStage = outcome.EmployerStage ?? message.ToState,
+                StageDue = true, // its CRM stage follows once it is written
                 Problem = null,
                 UpdatedAt = now,
             }, ct);

@@ -46,6 +46,7 @@ public static class RecruitingExtensions
             services.AddStandaloneSchedule<ReconcileJob, RecruitingOptions>("Reconcile responses", firstEventId: 9501, o => o.ReconcileSchedule, (job, ct) => job.RunAsync(ct));
         }
 
+        builder.AddRecruitingStages();
         return builder;
     }
 
@@ -53,6 +54,7 @@ public static class RecruitingExtensions
     public static IEndpointRouteBuilder MapRecruitingEndpoints(this IEndpointRouteBuilder api)
     {
         api.MapEndpoint<RecruitingEndpoints>("HhWebhook", RecruitingRoutes.Webhook, ["POST"], (e, r, ct) => e.WebhookAsync(r, ct));
+        api.MapRecruitingStageEndpoints();
         return api;
     }
 }

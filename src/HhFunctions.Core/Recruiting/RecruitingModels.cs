@@ -110,6 +110,24 @@ public sealed record TopicRecord(
     public int Failures { get; init; }
 
     public DateTimeOffset? WrittenAt { get; init; }
+
+    /// <summary>Stage sync: hh.ru's state (<see cref="HhStage"/>) still has to be applied to the CRM record (applied once it is written).</summary>
+    public bool StageDue { get; init; }
+
+    /// <summary>The CRM stage as the app last set or accepted it (null: as created). A CRM event with this stage is the app's own echo.</summary>
+    public string? CrmStage { get; init; }
+
+    /// <summary>The hh.ru state last applied to (or accepted from) the CRM record.</summary>
+    public string? SyncedHhStage { get; init; }
+
+    /// <summary>Sync back: the hh.ru actions claimed for this negotiation, one per target state (see <see cref="HhActionClaim"/>).</summary>
+    public IReadOnlyList<HhActionClaim> HhActions { get; init; } = [];
+
+    /// <summary>Sync back: why hh.ru refused the last move made in Bitrix24 (shown on the desk); null once a later move went through.</summary>
+    public string? SyncBackRefusal { get; init; }
+
+    /// <summary>When the app saw <see cref="HhStage"/> change (for the CRM comment).</summary>
+    public DateTimeOffset? HhStageSeenAt { get; init; }
 }
 
 /// <summary>The recruiting feature's own state: one row.</summary>
@@ -157,4 +175,13 @@ public sealed record RecruitingState
     public string? LastReconcileSummary { get; init; }
 
     public long Written { get; init; }
+
+    /// <summary>Sync back: the last 50 moves made in Bitrix24 that hh.ru refused, newest last (the desk shows them).</summary>
+    public IReadOnlyList<RefusedStageMove> RefusedMoves { get; init; } = [];
+
+    /// <summary>Sync back's reconcile fallback: CRM records changed since this moment are compared (null: never ran).</summary>
+    public DateTimeOffset? CrmStagesCheckedAt { get; init; }
+
+    /// <summary>Sync back: hh.ru actions the app performed (each once).</summary>
+    public long HhActionsSent { get; init; }
 }

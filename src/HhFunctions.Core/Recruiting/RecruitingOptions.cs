@@ -29,6 +29,15 @@ public sealed class RecruitingOptions
 
     /// <summary>The standalone host runs ReconcileResponses itself (Azure: the timer function does).</summary>
     public bool StandaloneScheduler { get; set; } = true;
+
+    /// <summary>hh.ru employer state → Bitrix24 status (lead) or stage (deal): "hh state=STAGE;..." (empty: the default map of Bitrix24__Entity; see StageMap).</summary>
+    public string? StageMap { get; set; }
+
+    /// <summary>Bitrix24 → hh.ru: a record moved to a stage the map ties to an hh.ru state performs that hh.ru action (opt-in).</summary>
+    public bool SyncBack { get; set; }
+
+    /// <summary>Sync back: the message sent with an hh.ru action that takes one (required by some actions); empty: none.</summary>
+    public string? SyncBackMessage { get; set; }
 }
 
 [OptionsValidator]

@@ -71,6 +71,7 @@ public sealed class TableRecruitingStore(TableServiceClient service, IOptions<St
         {
             await IndexAsync(table, "outbox", row, false, RecruitingKeys.InOutbox(now) && !RecruitingKeys.InOutbox(was), ct);
             await IndexAsync(table, "failed", row, false, now?.Status == TopicStatus.Failed && was?.Status != TopicStatus.Failed, ct);
+            await IndexAsync(table, "stagedue", row, false, now?.StageDue == true && was?.StageDue != true, ct);
         });
         if (!changed)
         {
@@ -79,12 +80,15 @@ public sealed class TableRecruitingStore(TableServiceClient service, IOptions<St
 
         await IndexAsync(table, "outbox", row, RecruitingKeys.InOutbox(before) && !RecruitingKeys.InOutbox(after), false, ct);
         await IndexAsync(table, "failed", row, before?.Status == TopicStatus.Failed && after?.Status != TopicStatus.Failed, false, ct);
+        await IndexAsync(table, "stagedue", row, before?.StageDue == true && after?.StageDue != true, false, ct);
         return (after, true);
     }
 
     public Task<IReadOnlyList<TopicRecord>> ListOutboxAsync(int max, CancellationToken ct) => ListIndexedAsync("outbox", RecruitingKeys.InOutbox, max, ct);
 
     public Task<IReadOnlyList<TopicRecord>> ListFailedAsync(int max, CancellationToken ct) => ListIndexedAsync("failed", r => r?.Status == TopicStatus.Failed, max, ct);
+
+    public Task<IReadOnlyList<TopicRecord>> ListStageDueAsync(int max, CancellationToken ct) => ListIndexedAsync("stagedue", r => r?.StageDue == true, max, ct);
 
     public async Task<PersonRecord?> GetPersonAsync(string personKey, CancellationToken ct)
     {

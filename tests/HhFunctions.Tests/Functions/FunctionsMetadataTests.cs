@@ -41,6 +41,8 @@ public sealed partial class FunctionsMetadataTests
         ["RecruitingEvents"] = new("queueTrigger", null, [], null, null, HhFunctions.Recruiting.RecruitingEvent.Queue),
         ["RecruitingWrites"] = new("queueTrigger", null, [], null, null, HhFunctions.Recruiting.CrmDrain.Queue),
         ["ReconcileResponses"] = new("timerTrigger", null, [], null, "%Recruiting__ReconcileSchedule%", null),
+        ["BitrixEvents"] = new("httpTrigger", "bitrix/events/{key}", ["post"], "Anonymous", null, null),
+        ["CrmStageEvents"] = new("queueTrigger", null, [], null, null, HhFunctions.Recruiting.CrmStageEvent.Queue),
     };
 
     private static List<JsonElement> Metadata()

@@ -45,7 +45,7 @@ public sealed class RecruitingKit : IDisposable
 
     public IRecruitingStore Store => Services.GetRequiredService<IRecruitingStore>();
 
-    public static RecruitingKit Create(IDictionary<string, string?>? settings = null)
+    public static RecruitingKit Create(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -61,16 +61,24 @@ public sealed class RecruitingKit : IDisposable
 
         var drains = new SentMessages<CrmDrain>();
         var events = new SentMessages<RecruitingEvent>();
-        var app = AppFactory.With(all).WithServices(s => s.AddSingleton<IQueue<CrmDrain>>(drains).AddSingleton<IQueue<RecruitingEvent>>(events));
+        var app = AppFactory.With(all).WithServices(s =>
+        {
+            s.AddSingleton<IQueue<CrmDrain>>(drains).AddSingleton<IQueue<RecruitingEvent>>(events);
+            services?.Invoke(s);
+        });
         return new RecruitingKit(app, drains, events);
     }
 
     /// <summary>Another instance on the same stores, clock and fakes, with its own drain recorder.</summary>
-    public RecruitingKit Sibling()
+    public RecruitingKit Sibling(Action<IServiceCollection>? services = null)
     {
         var drains = new SentMessages<CrmDrain>();
         var events = new SentMessages<RecruitingEvent>();
-        return new RecruitingKit(App.Sibling(services: s => s.AddSingleton<IQueue<CrmDrain>>(drains).AddSingleton<IQueue<RecruitingEvent>>(events)), drains, events);
+        return new RecruitingKit(App.Sibling(services: s =>
+        {
+            s.AddSingleton<IQueue<CrmDrain>>(drains).AddSingleton<IQueue<RecruitingEvent>>(events);
+            services?.Invoke(s);
+        }), drains, events);
     }
 
     public static Candidate Person(string topicId, string first = "Anna", string last = "Petrova", string? phone = "+79161234567", string? email = null, string? owner = null, string? vacancy = "C# developer") =>

@@ -81,6 +81,23 @@ public sealed class BadInputCorpusTests
     }
 
     /// <summary>A callback as hh.ru makes it (POST /api/hh/webhook/{key}, JSON), with the configured key unless told otherwise.</summary>
+    /// <summary>Bitrix24's outgoing event (sync back) with the right token and lead 123, each part replaceable.</summary>
+    private static HttpRequestMessage BitrixEvent(Action<List<KeyValuePair<string, string>>>? change = null, string key = RecruitingKit.WebhookKey, string? token = Testing.FakeBitrix24Portal.OutgoingToken)
+    {
+        var form = Testing.FakeBitrix24Portal.EventForm("ONCRMLEADUPDATE", 123, token, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)).ToList();
+        change?.Invoke(form);
+        return new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/bitrix/events/{key}", UriKind.Relative)) { Content = new FormUrlEncodedContent(form) };
+    }
+
+    private static void Set(List<KeyValuePair<string, string>> form, string key, string? value)
+    {
+        form.RemoveAll(p => p.Key == key);
+        if (value is not null)
+        {
+            form.Add(new(key, value));
+        }
+    }
+
     private static HttpRequestMessage HhCallback(string body, string key = RecruitingKit.WebhookKey, string contentType = "application/json") =>
         new(HttpMethod.Post, new Uri($"/api/hh/webhook/{key}", UriKind.Relative)) { Content = new StringContent(body, Encoding.UTF8, contentType) };
 
@@ -276,6 +293,27 @@ public sealed class BadInputCorpusTests
         }), [415], "must be JSON"),
         new("hh webhook: a valid callback sent as text/plain", _ => Task.FromResult(HhCallback(CallbackWith(), contentType: "text/plain")), [415], "must be JSON"),
         new("hh webhook: a valid callback sent as text/html", _ => Task.FromResult(HhCallback(CallbackWith(), contentType: "text/html")), [415], "must be JSON"),
+        new("bitrix events: wrong key", _ => Task.FromResult(BitrixEvent(key: "wrong-key_0123456789abcdefghijklmnopqrstuv")), [404], "not found"),
+        new("bitrix events: no key", _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, new Uri("/api/bitrix/events/", UriKind.Relative)) { Content = new FormUrlEncodedContent(Testing.FakeBitrix24Portal.EventForm("ONCRMLEADUPDATE", 123, Testing.FakeBitrix24Portal.OutgoingToken, DateTimeOffset.UnixEpoch)) }), [404]),
+        new("bitrix events: GET", _ => Task.FromResult(Get($"/api/bitrix/events/{RecruitingKit.WebhookKey}")), [405]),
+        new("bitrix events: no application token", _ => Task.FromResult(BitrixEvent(token: null)), [401], "application_token"),
+        new("bitrix events: wrong application token", _ => Task.FromResult(BitrixEvent(token: "forgedTokenForgedTokenForged0000")), [401], "application_token"),
+        new("bitrix events: the token one character short", _ => Task.FromResult(BitrixEvent(token: Testing.FakeBitrix24Portal.OutgoingToken[..^1])), [401], "application_token"),
+        new("bitrix events: the token given twice", _ => Task.FromResult(BitrixEvent(f => f.Add(new("auth[application_token]", Testing.FakeBitrix24Portal.OutgoingToken)))), [401], "application_token"),
+        new("bitrix events: empty body", _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/bitrix/events/{RecruitingKit.WebhookKey}", UriKind.Relative)) { Content = new StringContent(string.Empty, Encoding.UTF8, "application/x-www-form-urlencoded") }), [401], "application_token"),
+        new("bitrix events: JSON instead of a form", _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/bitrix/events/{RecruitingKit.WebhookKey}", UriKind.Relative)) { Content = new StringContent("{\"event\":\"ONCRMLEADUPDATE\"}", Encoding.UTF8, "application/json") }), [415], "must be a form"),
+        new("bitrix events: HTML error page", _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/bitrix/events/{RecruitingKit.WebhookKey}", UriKind.Relative)) { Content = new StringContent("<html><body><h1>502 Bad Gateway</h1></body></html>", Encoding.UTF8, "text/html") }), [415], "must be a form"),
+        new("bitrix events: body over 16 KB", _ => Task.FromResult(BitrixEvent(f => f.Add(new("pad", new string('x', 20_000))))), [413], "larger than"),
+        new("bitrix events: body over 16 KB without Content-Length", _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/bitrix/events/{RecruitingKit.WebhookKey}", UriKind.Relative))
+        {
+            Content = new UnknownLengthContent(Encoding.UTF8.GetBytes("event=ONCRMLEADUPDATE&pad=" + new string('x', 20_000)), "application/x-www-form-urlencoded"),
+        }), [413], "larger than"),
+        new("bitrix events: right token, no record id", _ => Task.FromResult(BitrixEvent(f => Set(f, "data[FIELDS][ID]", null))), [400], "data[FIELDS][ID]"),
+        new("bitrix events: right token, record id with path characters", _ => Task.FromResult(BitrixEvent(f => Set(f, "data[FIELDS][ID]", "../../state.json"))), [400], "data[FIELDS][ID]"),
+        new("bitrix events: right token, record id of 40 digits", _ => Task.FromResult(BitrixEvent(f => Set(f, "data[FIELDS][ID]", new string('9', 40)))), [400], "data[FIELDS][ID]"),
+        new("bitrix events: right token, negative record id", _ => Task.FromResult(BitrixEvent(f => Set(f, "data[FIELDS][ID]", "-5"))), [400], "data[FIELDS][ID]"),
+        new("bitrix events: right token, an event that is no update", _ => Task.FromResult(BitrixEvent(f => Set(f, "event", "ONCRMLEADADD"))), [202], "nothing to do"),
+        new("bitrix events: right token, no event name", _ => Task.FromResult(BitrixEvent(f => Set(f, "event", null))), [202], "nothing to do"),
     ];
 
     /// <summary>A body sent in chunks, without Content-Length (the size is known only once it is read).</summary>
@@ -304,8 +342,14 @@ public sealed class BadInputCorpusTests
     {
         ArgumentNullException.ThrowIfNull(input);
         var recruitingEvents = new SentMessages<RecruitingEvent>();
-        using var app = AppFactory.With(new Dictionary<string, string?> { ["Recruiting:WebhookKey"] = RecruitingKit.WebhookKey })
-            .WithServices(s => s.AddSingleton<IQueue<RecruitingEvent>>(recruitingEvents));
+        var crmStageEvents = new SentMessages<CrmStageEvent>();
+        using var app = AppFactory.With(new Dictionary<string, string?>
+            {
+                ["Recruiting:WebhookKey"] = RecruitingKit.WebhookKey,
+                ["Recruiting:SyncBack"] = "true", // Bitrix24's outgoing events route is in the corpus too
+                ["Bitrix24:OutgoingToken"] = Testing.FakeBitrix24Portal.OutgoingToken,
+            })
+            .WithServices(s => s.AddSingleton<IQueue<RecruitingEvent>>(recruitingEvents).AddSingleton<IQueue<CrmStageEvent>>(crmStageEvents));
         var context = new Context(app);
         using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         using var request = await input.Build(context);
@@ -324,7 +368,7 @@ public sealed class BadInputCorpusTests
         var recruitingFiles = Directory.Exists(recruitingFolder)
             ? Directory.EnumerateFiles(recruitingFolder, "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith('.')).ToList()
             : [];
-        var recruitingUntouched = recruitingEvents.SentQueue.IsEmpty && recruitingFiles.Count == 0
+        var recruitingUntouched = recruitingEvents.SentQueue.IsEmpty && crmStageEvents.SentQueue.IsEmpty && recruitingFiles.Count == 0
             && (await recruiting.ListOutboxAsync(10, CancellationToken.None)).Count == 0 && (await recruiting.ListFailedAsync(10, CancellationToken.None)).Count == 0;
         var nothingStored = stored is null && account.Status == AccountStatus.NotConnected && app.Telegram.Messages.IsEmpty && recruitingUntouched;
         ReliabilityLedger.Record(LedgerKind.BadInput, input.Name, ok && mentions && nothingStored, 0, $"HTTP {status}");
@@ -332,7 +376,7 @@ public sealed class BadInputCorpusTests
         Assert.True(ok, $"{input.Name}: expected HTTP {string.Join("/", input.Expected)}, got {status}: {Shorten(body)}");
         Assert.True(mentions, $"{input.Name}: the answer does not say '{input.MustContain}': {Shorten(body)}");
         Assert.True(nothingStored, $"{input.Name}: something was stored (pair: {stored is not null}, account: {account.Status}, telegram: {app.Telegram.Messages.Count}, "
-            + $"recruiting events queued: {recruitingEvents.SentQueue.Count}, recruiting files: {string.Join(", ", recruitingFiles.Select(f => Path.GetRelativePath(recruitingFolder, f)))}).");
+            + $"recruiting events queued: {recruitingEvents.SentQueue.Count}, CRM stage events queued: {crmStageEvents.SentQueue.Count}, recruiting files: {string.Join(", ", recruitingFiles.Select(f => Path.GetRelativePath(recruitingFolder, f)))}).");
     }
 
     /// <summary>hh.ru accepted this code once before (another device, a double click).</summary>

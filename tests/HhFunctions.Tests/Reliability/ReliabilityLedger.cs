@@ -13,6 +13,9 @@ public enum LedgerKind
 
     /// <summary>A fault on the recruiting path (hh.ru responses into Bitrix24): survived means duplicates = 0 and lost = 0.</summary>
     Recruiting,
+
+    /// <summary>A fault on sync back (moves in Bitrix24 sent to hh.ru): survived means hh.ru actions sent twice = 0 and moves lost = 0.</summary>
+    SyncBack,
 }
 
 /// <summary>
