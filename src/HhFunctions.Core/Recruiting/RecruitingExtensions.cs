@@ -2,6 +2,7 @@ using HhFunctions.Bitrix24;
 using HhFunctions.Composition;
 using HhFunctions.Configuration;
 using HhFunctions.Queues;
+using HhFunctions.Recruiting.Invitations;
 using HhFunctions.Scheduling;
 using HhFunctions.State;
 using HhFunctions.StatusPage;
@@ -46,6 +47,7 @@ public static class RecruitingExtensions
             services.AddStandaloneSchedule<ReconcileJob, RecruitingOptions>("Reconcile responses", firstEventId: 9501, o => o.ReconcileSchedule, (job, ct) => job.RunAsync(ct));
         }
 
+        builder.AddRecruitingInvitations();
         return builder;
     }
 
@@ -53,6 +55,7 @@ public static class RecruitingExtensions
     public static IEndpointRouteBuilder MapRecruitingEndpoints(this IEndpointRouteBuilder api)
     {
         api.MapEndpoint<RecruitingEndpoints>("HhWebhook", RecruitingRoutes.Webhook, ["POST"], (e, r, ct) => e.WebhookAsync(r, ct));
+        api.MapRecruitingInvitationEndpoints();
         return api;
     }
 }
