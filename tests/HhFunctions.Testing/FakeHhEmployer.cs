@@ -21,7 +21,7 @@ namespace HhFunctions.Testing;
 /// 2025-06-22T07:52:29+0300. The User-Agent and Bearer checks and the per-path faults (FakeHhApi.Fail: 429, captcha,
 /// an HTML 5xx) are FakeHhApi's, so they hold for every employer call too.
 /// </summary>
-public sealed class FakeHhEmployer
+public sealed partial class FakeHhEmployer
 {
     /// <summary>hh.ru's callback timeout: an answer later than this is a failure and the callback is sent again.</summary>
     public static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(2);
@@ -449,7 +449,8 @@ public sealed class FakeHhEmployer
     internal static bool Serves(string method, string path) =>
         IsEmployerOnly(path)
         || (method == "GET" && (path == "negotiations" || path.StartsWith("negotiations/", StringComparison.Ordinal) || path.StartsWith("resumes/", StringComparison.Ordinal)))
-        || (method == "POST" && (path == "negotiations" || path.StartsWith("resumes/", StringComparison.Ordinal)));
+        || (method == "POST" && (path == "negotiations" || path.StartsWith("resumes/", StringComparison.Ordinal)))
+        || (method == "POST" && InvitationActions.Any(a => path == "negotiations/" + a));
 
     internal string MeJson() => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
@@ -489,6 +490,8 @@ public sealed class FakeHhEmployer
                 ("POST", ["webhook", "subscriptions"]) => Count("POST /webhook/subscriptions", () => CreateSubscription(body)),
                 ("PUT", ["webhook", "subscriptions", var id]) => Count("PUT /webhook/subscriptions/{id}", () => UpdateSubscription(id, body)),
                 ("DELETE", ["webhook", "subscriptions", var id]) => Count("DELETE /webhook/subscriptions/{id}", () => DeleteSubscription(id)),
+                ("GET", ["employers", var employer, "vacancies", "active"]) when query["resume_id"] is { } resumeId => Count("GET /employers/{id}/vacancies/active?resume_id", () => VacanciesForResume(employer, resumeId, query, apiBase)),
+                ("POST", ["negotiations", var action]) when InvitationActions.Contains(action) => Count("POST /negotiations/{invitation}", () => Invite(query, body)),
                 ("GET", ["employers", var employer, "vacancies", "active"]) => Count("GET /employers/{id}/vacancies/active", () => ActiveVacancies(employer, query)),
                 ("GET", ["employers", _, "managers", _, "limits", "resume"]) => Count("GET /employers/{id}/managers/{id}/limits/resume", Limits),
                 ("GET", ["negotiations"]) => Count("GET /negotiations", () => Paid(() => CollectionList(query, apiBase))),

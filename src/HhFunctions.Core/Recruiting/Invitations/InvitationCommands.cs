@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace HhFunctions.Recruiting.Invitations;
 
 /// <summary>
@@ -34,7 +32,7 @@ public sealed class InvitationCommands(InvitationService invitations)
         var args = Arguments(text, 2);
         if (args.Count < 1)
         {
-            return ImportUsage + "\n" + WebUtility.HtmlEncode(InvitationService.Rule);
+            return ImportUsage + "\n" + Escape(InvitationService.Rule);
         }
 
         var result = await invitations.ImportAsync(args[0], ct);
@@ -48,7 +46,11 @@ public sealed class InvitationCommands(InvitationService invitations)
         InviteOutcome.NoTopic => "ℹ️ ",
         InviteOutcome.Unknown or InviteOutcome.Busy => "⏳ ",
         _ => "⛔ ",
-    }) + WebUtility.HtmlEncode(result.Message);
+    }) + Escape(result.Message);
+
+    /// <summary>What Telegram's HTML needs escaped in text: &amp;, &lt; and &gt; (apostrophes and quotes stay readable).</summary>
+    internal static string Escape(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
     /// <summary>The words after the command: up to <paramref name="max"/>, the last one keeping the rest of the text (the message).</summary>
     internal static List<string> Arguments(string? text, int max)

@@ -284,7 +284,7 @@ public sealed partial class InvitationService(
         if (vacancy.CanInvite == false)
         {
             return await ReleaseAsync(resumeId, vacancyId, InviteResult.Of(InviteOutcome.Refused,
-                $"hh.ru says resume {resumeId} cannot be invited to {label} (can_invite is false: hidden from the company, or invited before): nothing was sent."), ct);
+                $"hh.ru says resume {resumeId} cannot be invited to {label} (can_invite is false: the resume is hidden or deleted, or closed to this company): nothing was sent."), ct);
         }
 
         var action = InvitationAction(vacancy);

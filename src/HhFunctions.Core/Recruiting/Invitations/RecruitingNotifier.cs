@@ -61,8 +61,8 @@ public sealed partial class RecruitingNotifier(
         var what = source is InvitationService.FromInvite ? "New invitation" : source is InvitationService.FromImport ? "Synced candidate" : "New response";
         var name = string.Join(' ', new[] { candidate.LastName, candidate.FirstName }.Where(n => !string.IsNullOrWhiteSpace(n)));
         var text = new StringBuilder()
-            .Append("💼 <b>").Append(what).Append("</b>: ").Append(WebUtility.HtmlEncode(VacancyLabel(candidate.VacancyName, candidate.VacancyId))).Append('\n')
-            .Append(name.Length == 0 ? "name hidden" : WebUtility.HtmlEncode(name));
+            .Append("💼 <b>").Append(what).Append("</b>: ").Append(InvitationCommands.Escape(VacancyLabel(candidate.VacancyName, candidate.VacancyId))).Append('\n')
+            .Append(name.Length == 0 ? "name hidden" : InvitationCommands.Escape(name));
         if (kind == "comment")
         {
             text.Append(" (again: noted on their lead)");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using HhFunctions.State;
 using HhFunctions.Telegram;
@@ -81,7 +80,7 @@ public sealed partial class SummaryJob(
         text.Append(CultureInfo.InvariantCulture, $"New records in Bitrix24: {total}");
         foreach (var (vacancy, count) in tally.WrittenPerVacancy.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal))
         {
-            text.Append("\n• ").Append(WebUtility.HtmlEncode(vacancy)).Append(CultureInfo.InvariantCulture, $": {count}");
+            text.Append("\n• ").Append(InvitationCommands.Escape(vacancy)).Append(CultureInfo.InvariantCulture, $": {count}");
         }
 
         if (tally.Invited > 0)
@@ -98,7 +97,7 @@ public sealed partial class SummaryJob(
             text.Append(CultureInfo.InvariantCulture, $"\n⚠️ Failed: {failed.Count} (on the status page; the reconcile run tries them again)");
             foreach (var group in failed.GroupBy(f => f.Problem ?? "no reason recorded").OrderByDescending(g => g.Count()).Take(5))
             {
-                text.Append("\n• ").Append(WebUtility.HtmlEncode(group.Key)).Append(CultureInfo.InvariantCulture, $": {group.Count()}");
+                text.Append("\n• ").Append(InvitationCommands.Escape(group.Key)).Append(CultureInfo.InvariantCulture, $": {group.Count()}");
             }
         }
 
