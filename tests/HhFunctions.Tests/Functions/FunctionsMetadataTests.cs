@@ -41,6 +41,8 @@ public sealed partial class FunctionsMetadataTests
         ["RecruitingEvents"] = new("queueTrigger", null, [], null, null, HhFunctions.Recruiting.RecruitingEvent.Queue),
         ["RecruitingWrites"] = new("queueTrigger", null, [], null, null, HhFunctions.Recruiting.CrmDrain.Queue),
         ["ReconcileResponses"] = new("timerTrigger", null, [], null, "%Recruiting__ReconcileSchedule%", null),
+        ["RecruitingInvite"] = new("httpTrigger", "recruiting/invite", ["get", "post"], "Function", null, null),
+        ["RecruitingSummary"] = new("timerTrigger", null, [], null, HhFunctions.Recruiting.Invitations.SummaryJob.Tick, null),
     };
 
     private static List<JsonElement> Metadata()

@@ -39,7 +39,7 @@ public static class InvitationsExtensions
         var options = builder.Configuration.GetSection(RecruitingOptions.SectionName).Get<RecruitingOptions>() ?? new RecruitingOptions();
         if (options.StandaloneScheduler)
         {
-            services.AddStandaloneSchedule<SummaryJob, RecruitingOptions>("Recruiting summary", firstEventId: 9621, _ => SummaryJob.Tick, (job, ct) => job.RunAsync(ct));
+            services.AddStandaloneSchedule<SummaryJob, RecruitingOptions>("Recruiting summary", firstEventId: 9631, _ => SummaryJob.Tick, (job, ct) => job.RunAsync(ct));
         }
 
         return builder;
