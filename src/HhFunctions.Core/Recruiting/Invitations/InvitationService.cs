@@ -416,6 +416,10 @@ public sealed partial class InvitationService(
         {
             text = $"hh.ru refuses: the manager's daily invitation limit is reached. Nothing was sent.";
         }
+        else if (e.Kind is HhErrorKind.Network or HhErrorKind.ServerError)
+        {
+            text = $"hh.ru could not be asked ({e.Message}): nothing was sent. Try again in a few minutes.";
+        }
         else if (e.Kind == HhErrorKind.NonJsonResponse)
         {
             text = $"hh.ru answered with a page that is not its API's (HTTP {e.StatusCode}): nothing was sent. Try again later.";

@@ -159,6 +159,20 @@ public sealed class InviteByLinkTests
     }
 
     [Fact]
+    public async Task Invite_WhenHhIsUnreachableBeforeThePost_SaysSo_SendsNothing_AndMayBeTriedAgain()
+    {
+        using var kit = await InvitationKit.ConnectedAsync();
+        kit.App.Hh.Throw("employers/", () => new HttpRequestException("connection refused"));
+
+        var reply = await kit.SayAsync($"/invite {InvitationKit.ResumeLink} {InvitationKit.VacancyId}");
+        var again = await kit.SayAsync($"/invite {InvitationKit.ResumeLink} {InvitationKit.VacancyId}");
+
+        Assert.Contains("could not be asked", reply, StringComparison.Ordinal);
+        Assert.StartsWith("✅", again, StringComparison.Ordinal);
+        Assert.Equal(1, kit.Employer.InvitationPostsFor(InvitationKit.ResumeId, InvitationKit.VacancyId));
+    }
+
+    [Fact]
     public async Task Invite_AfterARefusalIsFixed_ANewCommandMayTryAgain()
     {
         using var kit = await InvitationKit.ConnectedAsync();
