@@ -450,7 +450,8 @@ public sealed partial class FakeHhEmployer
         IsEmployerOnly(path)
         || (method == "GET" && (path == "negotiations" || path.StartsWith("negotiations/", StringComparison.Ordinal) || path.StartsWith("resumes/", StringComparison.Ordinal)))
         || (method == "POST" && (path == "negotiations" || path.StartsWith("resumes/", StringComparison.Ordinal)))
-        || IsActionPath(method, path);
+        || IsActionPath(method, path)
+        || (method == "POST" && InvitationActions.Any(a => path == "negotiations/" + a));
 
     internal string MeJson() => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
@@ -490,6 +491,8 @@ public sealed partial class FakeHhEmployer
                 ("POST", ["webhook", "subscriptions"]) => Count("POST /webhook/subscriptions", () => CreateSubscription(body)),
                 ("PUT", ["webhook", "subscriptions", var id]) => Count("PUT /webhook/subscriptions/{id}", () => UpdateSubscription(id, body)),
                 ("DELETE", ["webhook", "subscriptions", var id]) => Count("DELETE /webhook/subscriptions/{id}", () => DeleteSubscription(id)),
+                ("GET", ["employers", var employer, "vacancies", "active"]) when query["resume_id"] is { } resumeId => Count("GET /employers/{id}/vacancies/active?resume_id", () => VacanciesForResume(employer, resumeId, query, apiBase)),
+                ("POST", ["negotiations", var action]) when InvitationActions.Contains(action) => Count("POST /negotiations/{invitation}", () => Invite(query, body)),
                 ("GET", ["employers", var employer, "vacancies", "active"]) => Count("GET /employers/{id}/vacancies/active", () => ActiveVacancies(employer, query)),
                 ("GET", ["employers", _, "managers", _, "limits", "resume"]) => Count("GET /employers/{id}/managers/{id}/limits/resume", Limits),
                 ("GET", ["negotiations"]) => Count("GET /negotiations", () => Paid(() => CollectionList(query, apiBase))),

@@ -32,6 +32,7 @@ public sealed partial class CrmWriter(
     CrmDrainScheduler drains,
     RecruitingNotices notices,
     IResponseMirror mirror,
+    Invitations.RecruitingNotifier notifier,
     IOptions<Bitrix24Options> crmOptions,
     IOptions<RecruitingOptions> options,
     TimeProvider time,
@@ -441,6 +442,7 @@ public sealed partial class CrmWriter(
         }, ct);
         Log.Written(logger, p.Record.TopicId, kind, id);
         await mirror.RecordAsync([new ResponseMirrorRecord(p.Record.TopicId, p.Candidate.VacancyId, p.Candidate.VacancyName, p.Candidate.ResumeId, p.Record.HhStage, p.Record.Source, p.Record.FirstSeenAt, now, kind, kind == "comment" ? p.Record.LeadId : id)], ct);
+        await notifier.RecordWrittenAsync(p.Candidate, p.Record.Source, kind, kind == "comment" ? p.Record.LeadId : id, ct); // Recruiting__Notify: composed now, the name is not kept
     }
 
     private async Task MarkFailedAsync(string topicId, string reason, CancellationToken ct)

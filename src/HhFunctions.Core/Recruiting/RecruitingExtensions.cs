@@ -2,6 +2,7 @@ using HhFunctions.Bitrix24;
 using HhFunctions.Composition;
 using HhFunctions.Configuration;
 using HhFunctions.Queues;
+using HhFunctions.Recruiting.Invitations;
 using HhFunctions.Scheduling;
 using HhFunctions.State;
 using HhFunctions.StatusPage;
@@ -47,6 +48,7 @@ public static class RecruitingExtensions
         }
 
         builder.AddRecruitingStages();
+        builder.AddRecruitingInvitations();
         return builder;
     }
 
@@ -55,6 +57,7 @@ public static class RecruitingExtensions
     {
         api.MapEndpoint<RecruitingEndpoints>("HhWebhook", RecruitingRoutes.Webhook, ["POST"], (e, r, ct) => e.WebhookAsync(r, ct));
         api.MapRecruitingStageEndpoints();
+        api.MapRecruitingInvitationEndpoints();
         return api;
     }
 }

@@ -38,6 +38,14 @@ public sealed class RecruitingOptions
 
     /// <summary>Sync back: the message sent with an hh.ru action that takes one (required by some actions); empty: none.</summary>
     public string? SyncBackMessage { get; set; }
+    /// <summary>The invitation's message when /invite or the form gives none (docs/recruiting.md, "Invitations"); empty: none.</summary>
+    public string? InviteMessage { get; set; }
+
+    /// <summary>Telegram for recruiters: summary (one message a day at <see cref="SummaryTime"/>), each (a message per new record) or errors (failures only).</summary>
+    public string Notify { get; set; } = "summary";
+
+    /// <summary>When the daily summary goes (HH:mm, Moscow time, UTC+03:00, like hh.ru's day).</summary>
+    public string SummaryTime { get; set; } = "09:00";
 }
 
 [OptionsValidator]

@@ -43,6 +43,8 @@ public sealed partial class FunctionsMetadataTests
         ["ReconcileResponses"] = new("timerTrigger", null, [], null, "%Recruiting__ReconcileSchedule%", null),
         ["BitrixEvents"] = new("httpTrigger", "bitrix/events/{key}", ["post"], "Anonymous", null, null),
         ["CrmStageEvents"] = new("queueTrigger", null, [], null, null, HhFunctions.Recruiting.CrmStageEvent.Queue),
+        ["RecruitingInvite"] = new("httpTrigger", "recruiting/invite", ["get", "post"], "Function", null, null),
+        ["RecruitingSummary"] = new("timerTrigger", null, [], null, HhFunctions.Recruiting.Invitations.SummaryJob.Tick, null),
     };
 
     private static List<JsonElement> Metadata()

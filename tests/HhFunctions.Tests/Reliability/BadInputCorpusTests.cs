@@ -314,6 +314,14 @@ public sealed class BadInputCorpusTests
         new("bitrix events: right token, negative record id", _ => Task.FromResult(BitrixEvent(f => Set(f, "data[FIELDS][ID]", "-5"))), [400], "data[FIELDS][ID]"),
         new("bitrix events: right token, an event that is no update", _ => Task.FromResult(BitrixEvent(f => Set(f, "event", "ONCRMLEADADD"))), [202], "nothing to do"),
         new("bitrix events: right token, no event name", _ => Task.FromResult(BitrixEvent(f => Set(f, "event", null))), [202], "nothing to do"),
+        new("invite form: no antiforgery value", _ => Task.FromResult(Form("/api/recruiting/invite", new() { ["resume"] = "https://hh.ru/resume/a1b2c3d4e5f60718293a", ["vacancy"] = "123456" })), [403], "antiforgery"),
+        new("invite form: forged antiforgery value", _ => Task.FromResult(Form("/api/recruiting/invite", new() { ["af"] = "forged-value", ["resume"] = "https://hh.ru/resume/a1b2c3d4e5f60718293a", ["vacancy"] = "123456" })), [403], "antiforgery"),
+        new("invite form: JSON instead of the form", _ => Task.FromResult(Post("/api/recruiting/invite", "{\"resume\":\"a1b2c3d4e5f60718293a\",\"vacancy\":\"1\"}")), [403], "antiforgery"),
+        new("invite form: not a resume link", async c => Form("/api/recruiting/invite", new() { ["af"] = await c.App.FormTokenAsync(), ["resume"] = "https://example.com/resume/a1b2c3d4e5f60718293a", ["vacancy"] = "123456" }), [400], "resume address"),
+        new("invite form: not a vacancy", async c => Form("/api/recruiting/invite", new() { ["af"] = await c.App.FormTokenAsync(), ["resume"] = "https://hh.ru/resume/a1b2c3d4e5f60718293a", ["vacancy"] = "<script>alert(1)</script>" }), [400], "vacancy id"),
+        new("invite form: a vacancy with a query glued on", async c => Form("/api/recruiting/invite", new() { ["af"] = await c.App.FormTokenAsync(), ["resume"] = "a1b2c3d4e5f60718293a", ["vacancy"] = "1&vacancy=2" }), [400], "vacancy id"),
+        new("invite form: message over 2000 characters", async c => Form("/api/recruiting/invite", new() { ["af"] = await c.App.FormTokenAsync(), ["resume"] = "a1b2c3d4e5f60718293a", ["vacancy"] = "123456", ["message"] = new string('x', 2500) }), [400], "longer than"),
+        new("invite: PUT", _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Put, new Uri("/api/recruiting/invite", UriKind.Relative))), [405]),
     ];
 
     /// <summary>A body sent in chunks, without Content-Length (the size is known only once it is read).</summary>

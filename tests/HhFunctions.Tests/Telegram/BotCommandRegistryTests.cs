@@ -25,6 +25,8 @@ public sealed class BotCommandRegistryTests
         /code &lt;code or address&gt; — finish connecting with a code hh.ru sent elsewhere
         /tokens &lt;access&gt; &lt;refresh&gt; — import a token pair you already have
         /apply &lt;vacancy id or hh.ru address&gt; — apply with your cover letter (docs/applying.md)
+        /invite &lt;resume link&gt; &lt;vacancy id or link&gt; [message] — invite a candidate found on hh.ru to a vacancy (costs a resume contact; docs/recruiting.md)
+        /import &lt;resume link&gt; — bring a candidate into Bitrix24: syncs their response or invitation, if any
         /help — this list
         """;
 
@@ -37,7 +39,7 @@ public sealed class BotCommandRegistryTests
 
         Assert.Equal(HandWrittenHelp, Assert.Single(app.SentTexts()));
         Assert.Equal(
-            ["status", "bump", "pause", "resume", "watch", "connect", "code", "tokens", "apply"],
+            ["status", "bump", "pause", "resume", "watch", "connect", "code", "tokens", "apply", "invite", "import"],
             app.Services.GetRequiredService<BotCommands>().Commands.Select(c => c.Name));
     }
 
@@ -54,7 +56,7 @@ public sealed class BotCommandRegistryTests
         Assert.Equal("echo: hello &lt;there&gt;", app.SentTexts()[0]);
         var entry = app.Services.GetRequiredService<EchoLog>().Messages.Single();
         Assert.Equal("echo", entry.Command);
-        Assert.Contains("/apply &lt;vacancy id or hh.ru address&gt; — apply with your cover letter (docs/applying.md)\n/echo &lt;text&gt; — repeats &lt;text&gt;\n/help — this list", app.SentTexts()[1], StringComparison.Ordinal);
+        Assert.Contains("/import &lt;resume link&gt; — bring a candidate into Bitrix24: syncs their response or invitation, if any\n/echo &lt;text&gt; — repeats &lt;text&gt;\n/help — this list", app.SentTexts()[1], StringComparison.Ordinal);
         Assert.Contains("command echo.", app.LogsWithId(2101)[0].Message, StringComparison.Ordinal);
     }
 
