@@ -22,4 +22,7 @@ public sealed class Bitrix24Options
 
     /// <summary>The deal pipeline (deal mode); 0 is the default pipeline.</summary>
     public int DealCategoryId { get; set; }
+
+    /// <summary>The Bitrix24 user (ASSIGNED_BY_ID) of new records whose vacancy has no assignee chosen on the desk; null: the portal's default (the webhook's user).</summary>
+    public long? DefaultAssigneeId { get; set; }
 }

@@ -39,6 +39,7 @@ public static class RecruitingExtensions
         services.AddTransient<IStatusSection, RecruitingStatus>();
         services.AddQueue<RecruitingEvent, RecruitingEventsHandler>();
         services.AddQueue<CrmDrain, CrmDrainHandler>();
+        services.AddRecruitingDesk();
 
         var options = builder.Configuration.GetSection(RecruitingOptions.SectionName).Get<RecruitingOptions>() ?? new RecruitingOptions();
         if (options.StandaloneScheduler)
@@ -53,6 +54,7 @@ public static class RecruitingExtensions
     public static IEndpointRouteBuilder MapRecruitingEndpoints(this IEndpointRouteBuilder api)
     {
         api.MapEndpoint<RecruitingEndpoints>("HhWebhook", RecruitingRoutes.Webhook, ["POST"], (e, r, ct) => e.WebhookAsync(r, ct));
+        api.MapRecruitingDesk();
         return api;
     }
 }

@@ -110,6 +110,9 @@ public sealed record TopicRecord(
     public int Failures { get; init; }
 
     public DateTimeOffset? WrittenAt { get; init; }
+
+    /// <summary>The hh.ru vacancy the response belongs to (an id, no personal data): the desk counts by it.</summary>
+    public string? VacancyId { get; init; }
 }
 
 /// <summary>The recruiting feature's own state: one row.</summary>
