@@ -115,9 +115,9 @@ public sealed partial class DeskEndpoints(
         }
 
         var vacancyId = Field(form, VacancyField).Trim();
-        if (vacancyId.Length is 0 or > 32 || !vacancyId.All(char.IsAsciiDigit))
+        if (vacancyId.Length is 0 or > 32 || !vacancyId.All(char.IsAsciiLetterOrDigit))
         {
-            return (400, "Not saved", "Choose a vacancy from the list (an hh.ru vacancy id is digits). Nothing was changed.");
+            return (400, "Not saved", "Choose a vacancy from the list (an hh.ru vacancy id is letters and digits, at most 32). Nothing was changed.");
         }
 
         var vacancy = await store.GetVacancyAsync(vacancyId, ct);
