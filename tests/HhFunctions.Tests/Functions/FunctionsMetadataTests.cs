@@ -41,6 +41,9 @@ public sealed partial class FunctionsMetadataTests
         ["RecruitingEvents"] = new("queueTrigger", null, [], null, null, HhFunctions.Recruiting.RecruitingEvent.Queue),
         ["RecruitingWrites"] = new("queueTrigger", null, [], null, null, HhFunctions.Recruiting.CrmDrain.Queue),
         ["ReconcileResponses"] = new("timerTrigger", null, [], null, "%Recruiting__ReconcileSchedule%", null),
+        ["RecruitingDesk"] = new("httpTrigger", "recruiting", ["get", "post"], "Function", null, null),
+        ["RecruitingCsv"] = new("httpTrigger", "recruiting/responses.csv", ["get"], "Function", null, null),
+        ["RecruitingJson"] = new("httpTrigger", "recruiting/responses.json", ["get"], "Function", null, null),
     };
 
     private static List<JsonElement> Metadata()
