@@ -120,15 +120,8 @@ public sealed partial class DeskEndpoints(
             return (400, "Not saved", "Choose a vacancy from the list (an hh.ru vacancy id is letters and digits, at most 32). Nothing was changed.");
         }
 
-        var vacancy = await store.GetVacancyAsync(vacancyId, ct);
-        if (vacancy is null)
-        {
-            return (400, "Not saved", "The app does not know this vacancy (the reconcile run lists the active ones). Reload the desk and choose one from the list. Nothing was changed.");
-        }
-
         var user = Field(form, UserField).Trim();
         long? assignee = null;
-        var notChecked = false;
         if (user.Length > 0)
         {
             if (user.Length > 18 || !user.All(char.IsAsciiDigit) || !long.TryParse(user, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
@@ -136,14 +129,25 @@ public sealed partial class DeskEndpoints(
                 return (400, "Not saved", "A Bitrix24 user id is a whole number above 0 (the ID in the user's profile address). Nothing was changed.");
             }
 
+            assignee = id;
+        }
+
+        var vacancy = await store.GetVacancyAsync(vacancyId, ct);
+        if (vacancy is null)
+        {
+            return (400, "Not saved", "The app does not know this vacancy (the reconcile run lists the active ones). Reload the desk and choose one from the list. Nothing was changed.");
+        }
+
+        var notChecked = false;
+        if (assignee is { } chosen)
+        {
             var portal = await users.GetAsync(ct);
-            if (portal.Problem is null && !portal.Contains(id))
+            if (portal.Problem is null && !portal.Contains(chosen))
             {
-                return (400, "Not saved", $"Bitrix24 has no active user {id.ToString(CultureInfo.InvariantCulture)}. Choose one from the list (it is read again every {PortalUsers.Lifetime.TotalMinutes:0} minutes). Nothing was changed.");
+                return (400, "Not saved", $"Bitrix24 has no active user {chosen.ToString(CultureInfo.InvariantCulture)}. Choose one from the list (it is read again every {PortalUsers.Lifetime.TotalMinutes:0} minutes). Nothing was changed.");
             }
 
             notChecked = portal.Problem is not null;
-            assignee = id;
         }
 
         var now = time.GetUtcNow();
