@@ -43,7 +43,7 @@ FAKE_LOG=${FAKE_LOG:-}
 HOST_PID=${HOST_PID:-}
 START_TIMEOUT=${START_TIMEOUT:-180}
 RUN_TIMEOUT=${RUN_TIMEOUT:-120}
-EXPECTED_FUNCTIONS=${EXPECTED_FUNCTIONS:-BumpResumes BumpOnDemand ResumeDue WatchVacancies OAuthStart OAuthLink OAuthCallback Status TelegramWebhook Vacancies VacanciesCsv VacanciesJson Applications ApplicationsCsv ApplicationsJson TrackApplications HhWebhook RecruitingEvents RecruitingWrites ReconcileResponses BitrixEvents CrmStageEvents}
+EXPECTED_FUNCTIONS=${EXPECTED_FUNCTIONS:-BumpResumes BumpOnDemand ResumeDue WatchVacancies OAuthStart OAuthLink OAuthCallback Status TelegramWebhook Vacancies VacanciesCsv VacanciesJson Applications ApplicationsCsv ApplicationsJson TrackApplications HhWebhook RecruitingEvents RecruitingWrites ReconcileResponses BitrixEvents CrmStageEvents RecruitingInvite RecruitingSummary RecruitingDesk RecruitingCsv RecruitingJson}
 WEBHOOK_SECRET=${TELEGRAM_WEBHOOK_SECRET:-fake-webhook-secret_DO-NOT-LOG_0123456789}
 CHAT_ID=${TELEGRAM_CHAT_ID:-424242}
 

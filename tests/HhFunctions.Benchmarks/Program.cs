@@ -23,6 +23,12 @@ if (args is ["recruiting", ..])
     return await RecruitingBenchmark.RunAsync(args[1..]);
 }
 
+if (args is ["desk", ..])
+{
+    // dotnet run -c Release --project tests/HhFunctions.Benchmarks -- desk [file-only]   (issue 22: 200 vacancies, 20,000 responses)
+    return await DeskBenchmark.RunAsync(args[1..]);
+}
+
 var settings = SimulationSettings.Default;
 if (args is ["--seed", var seedText] && int.TryParse(seedText, CultureInfo.InvariantCulture, out var seed))
 {

@@ -201,7 +201,7 @@ internal static class VacancyBenchmark
     }
 
     /// <summary>Azurite's Table service for the Table-store figures: reused if something listens on 10002, else started.</summary>
-    private sealed class AzuriteProcess : IDisposable
+    internal sealed class AzuriteProcess : IDisposable
     {
         private Process? _process;
 

@@ -45,7 +45,7 @@ public enum Bitrix24Fault
 /// per-method time budget in ten one-minute baskets (429 OPERATION_TIME_LIMIT with <c>operating_reset_at</c>) and a
 /// <c>time</c> object in every answer. Methods: batch (with <c>$result[key][…]</c> references), crm.item.add/update/get/list
 /// (lead 1, deal 2, contact 3), the legacy crm.lead/contact/deal add and list, crm.duplicate.findbycomm,
-/// crm.timeline.comment.add/list, crm.status.list/add. Faults can be scripted per method; every request is recorded.
+/// crm.timeline.comment.add/list, crm.status.list/add, user.get. Faults can be scripted per method; every request is recorded.
 /// </summary>
 public sealed partial class FakeBitrix24Portal
 {
@@ -596,7 +596,70 @@ public sealed partial class FakeBitrix24Portal
         ["crm.timeline.comment.list"] = (f, p) => f.CommentList(p),
         ["crm.status.list"] = (f, p) => f.StatusList(p),
         ["crm.status.add"] = (f, p) => f.StatusAdd(p),
+        ["user.get"] = (f, p) => f.UserGet(p),
     };
+
+    // ---- users (user.get: scope user, user_brief or user_basic; ../shared/bitrix24-api.md §9.3) ---------------
+
+    private readonly List<JsonObject> _users = [new JsonObject { ["ID"] = UserId.ToString(CultureInfo.InvariantCulture), ["ACTIVE"] = true, ["NAME"] = "Portal", ["LAST_NAME"] = "Admin", ["EMAIL"] = "admin@hhtest.bitrix24.test" }];
+    private long _nextUserId = 10;
+
+    /// <summary>The webhook lacks the user scopes: user.get gets 401 insufficient_scope, as the portal answers a method outside the webhook's scopes.</summary>
+    public bool MissingUserScope { get; set; }
+
+    /// <summary>Adds a portal user (an employee); returns their id. Inactive (fired) users are not listed by user.get's ACTIVE filter.</summary>
+    public long AddUser(string name, string lastName, bool active = true)
+    {
+        lock (_gate)
+        {
+            var id = ++_nextUserId;
+            _users.Add(new JsonObject { ["ID"] = id.ToString(CultureInfo.InvariantCulture), ["ACTIVE"] = active, ["NAME"] = name, ["LAST_NAME"] = lastName, ["EMAIL"] = "user" + id.ToString(CultureInfo.InvariantCulture) + "@hhtest.bitrix24.test" });
+            return id;
+        }
+    }
+
+    /// <summary>user.get: FILTER (ACTIVE, ID), sorted by ID, pages of 50 with total and next; select limits the fields (ID always comes); values as strings, ACTIVE a boolean.</summary>
+    private JsonObject UserGet(JsonObject p)
+    {
+        if (MissingUserScope)
+        {
+            throw new PortalError(HttpStatusCode.Forbidden, "insufficient_scope", "The request requires higher privileges than provided by the webhook token");
+        }
+
+        var filter = (p["FILTER"] ?? p["filter"]) as JsonObject ?? [];
+        var matching = _users.Where(u =>
+        {
+            if (filter["ACTIVE"] is { } active && (Str(active) is "true" or "Y" or "1") != (u["ACTIVE"]?.GetValue<bool>() == true))
+            {
+                return false;
+            }
+
+            return filter["ID"] is not { } id || Str(id) == Str(u["ID"]);
+        }).OrderBy(u => long.Parse(Str(u["ID"])!, CultureInfo.InvariantCulture)).ToList();
+        var select = Strings(p["select"] ?? p["SELECT"]);
+        var (page, total, next) = Page(matching, p["start"]);
+        var items = new JsonArray(page.Select(u =>
+        {
+            var copy = new JsonObject();
+            foreach (var (key, value) in u)
+            {
+                if (select.Count == 0 || select.Contains(key) || key == "ID")
+                {
+                    copy[key] = value?.DeepClone();
+                }
+            }
+
+            return (JsonNode)copy;
+        }).ToArray());
+        var envelope = Ok(items);
+        envelope["total"] = total;
+        if (next is not null)
+        {
+            envelope["next"] = next;
+        }
+
+        return envelope;
+    }
 
     private JsonObject ItemAdd(JsonObject p)
     {

@@ -25,4 +25,6 @@ public sealed class Bitrix24Options
 
     /// <summary>The outgoing webhook's application token (auth[application_token]); a secret (Key Vault Bitrix24--OutgoingToken). Needed by Recruiting__SyncBack.</summary>
     public string? OutgoingToken { get; set; }
+    /// <summary>The Bitrix24 user (ASSIGNED_BY_ID) of new records whose vacancy has no assignee chosen on the desk; null: the portal's default (the webhook's user).</summary>
+    public long? DefaultAssigneeId { get; set; }
 }

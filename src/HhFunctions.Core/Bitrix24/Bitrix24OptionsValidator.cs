@@ -24,7 +24,8 @@ public sealed class Bitrix24OptionsValidator : IValidateOptions<Bitrix24Options>
             string.Equals(options.Entity, "lead", StringComparison.OrdinalIgnoreCase) || string.Equals(options.Entity, "deal", StringComparison.OrdinalIgnoreCase)
                 ? null
                 : "Bitrix24__Entity must be lead or deal.",
-            options.DealCategoryId >= 0 ? null : "Bitrix24__DealCategoryId must be 0 (the default pipeline) or a pipeline id above 0.");
+            options.DealCategoryId >= 0 ? null : "Bitrix24__DealCategoryId must be 0 (the default pipeline) or a pipeline id above 0.",
+            options.DefaultAssigneeId is null or > 0 ? null : "Bitrix24__DefaultAssigneeId must be a Bitrix24 user id (a whole number above 0), or empty for the webhook's user.");
     }
 
     /// <summary>Null when <paramref name="value"/> is empty or a webhook address; otherwise what is wrong, without the value.</summary>

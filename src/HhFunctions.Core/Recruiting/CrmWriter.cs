@@ -37,7 +37,8 @@ public sealed partial class CrmWriter(
     IOptions<RecruitingOptions> options,
     TimeProvider time,
     ILogger<CrmWriter> logger,
-    StageWriter stages)
+    StageWriter stages,
+    Assignees assignees)
 {
     public const string LockName = "bitrix24-writer";
     public const int RoundSize = 16;
@@ -346,24 +347,26 @@ public sealed partial class CrmWriter(
             return (written, failed);
         }
 
-        // 3. One batch writes them all.
+        // 3. One batch writes them all (each new record assigned to its vacancy's person: the desk).
+        var assigneeOf = await assignees.ForRoundAsync(round.Select(p => p.Candidate.VacancyId), ct);
         var commands = new List<Bitrix24Command>();
         foreach (var (p, i) in round.Select((p, i) => (p, i)))
         {
+            var assignee = assigneeOf(p.Candidate.VacancyId);
             if (!DealMode)
             {
                 commands.Add(p.Person is { } lead
                     ? new Bitrix24Command("w" + i, "crm.timeline.comment.add", CrmRecords.RepeatComment(p.Candidate, lead.Id))
-                    : new Bitrix24Command("w" + i, "crm.item.add", CrmRecords.Lead(p.Candidate, sourceId)));
+                    : new Bitrix24Command("w" + i, "crm.item.add", Assignees.Apply(CrmRecords.Lead(p.Candidate, sourceId), assignee)));
             }
             else if (p.Person is { } contact)
             {
-                commands.Add(new Bitrix24Command("w" + i, "crm.item.add", CrmRecords.Deal(p.Candidate, sourceId, crmOptions.Value.DealCategoryId, contact.Id)));
+                commands.Add(new Bitrix24Command("w" + i, "crm.item.add", Assignees.Apply(CrmRecords.Deal(p.Candidate, sourceId, crmOptions.Value.DealCategoryId, contact.Id), assignee)));
             }
             else
             {
-                commands.Add(new Bitrix24Command("c" + i, "crm.item.add", CrmRecords.Contact(p.Candidate, sourceId)));
-                commands.Add(new Bitrix24Command("w" + i, "crm.item.add", CrmRecords.Deal(p.Candidate, sourceId, crmOptions.Value.DealCategoryId, "$result[c" + i + "][item][id]")));
+                commands.Add(new Bitrix24Command("c" + i, "crm.item.add", Assignees.Apply(CrmRecords.Contact(p.Candidate, sourceId), assignee)));
+                commands.Add(new Bitrix24Command("w" + i, "crm.item.add", Assignees.Apply(CrmRecords.Deal(p.Candidate, sourceId, crmOptions.Value.DealCategoryId, "$result[c" + i + "][item][id]"), assignee)));
             }
         }
 
@@ -436,6 +439,7 @@ public sealed partial class CrmWriter(
             ContactId = p.Record.ContactId ?? t.ContactId,
             PdfPending = pdf,
             Candidate = pdf ? t.Candidate : null, // personal data is kept no longer than needed
+            VacancyId = t.VacancyId ?? p.Candidate.VacancyId,
             Problem = null,
             WrittenAt = now,
             UpdatedAt = now,

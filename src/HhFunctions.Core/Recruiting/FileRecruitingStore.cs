@@ -20,12 +20,14 @@ public sealed class FileRecruitingStore : IRecruitingStore, IDisposable
 
     private readonly string _root;
     private readonly JsonFileFolder _files;
+    private readonly FileTopicCache _topics;
 
     public FileRecruitingStore(DataFolder data)
     {
         ArgumentNullException.ThrowIfNull(data);
         _root = data.Combine("recruiting");
         _files = new JsonFileFolder(_root, ".recruiting.lock", Json, "recruiting");
+        _topics = new FileTopicCache(Path.Combine(_root, "topics"), _files);
     }
 
     public Task<bool> TryRecordNotificationAsync(string key, DateTimeOffset at, CancellationToken ct)
@@ -73,7 +75,9 @@ public sealed class FileRecruitingStore : IRecruitingStore, IDisposable
                 return (current, false);
             }
 
+            _topics.BeforeWrite();
             await _files.WriteAsync(TopicFile(topicId), next, ct);
+            _topics.Written(next);
             Mark("outbox", topicId, RecruitingKeys.InOutbox(next));
             Mark("failed", topicId, next.Status == TopicStatus.Failed);
             Mark("stagedue", topicId, next.StageDue);
@@ -116,7 +120,51 @@ public sealed class FileRecruitingStore : IRecruitingStore, IDisposable
         }, ct);
     }
 
+    public async Task<IReadOnlyList<TopicRecord>> ListTopicsAsync(CancellationToken ct) => await _topics.ListAsync(ct);
+
+    public async Task<IReadOnlyList<RecruitingVacancy>> ListVacanciesAsync(CancellationToken ct)
+    {
+        var folder = Path.Combine(_root, "vacancies");
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+
+        var found = new List<RecruitingVacancy>();
+        foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
+        {
+            if (await _files.ReadAsync<RecruitingVacancy>(Path.Combine("vacancies", Path.GetFileName(file)), ct) is { } vacancy)
+            {
+                found.Add(vacancy);
+            }
+        }
+
+        return found;
+    }
+
+    public Task<RecruitingVacancy?> GetVacancyAsync(string vacancyId, CancellationToken ct) =>
+        _files.ReadAsync<RecruitingVacancy>(VacancyFile(vacancyId), ct);
+
+    public Task<(RecruitingVacancy? Record, bool Changed)> UpdateVacancyAsync(string vacancyId, Func<RecruitingVacancy?, RecruitingVacancy?> change, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return _files.LockedAsync(async () =>
+        {
+            var current = await _files.ReadAsync<RecruitingVacancy>(VacancyFile(vacancyId), ct);
+            var next = change(current);
+            if (next is null || ReferenceEquals(next, current))
+            {
+                return (current, false);
+            }
+
+            await _files.WriteAsync(VacancyFile(vacancyId), next, ct);
+            return ((RecruitingVacancy?)next, true);
+        }, ct);
+    }
+
     public void Dispose() => _files.Dispose();
+
+    private static string VacancyFile(string vacancyId) => Path.Combine("vacancies", RecruitingKeys.Topic(vacancyId) + ".json");
 
     private static string TopicFile(string topicId) => Path.Combine("topics", RecruitingKeys.Topic(topicId) + ".json");
 

@@ -39,6 +39,16 @@ public interface IRecruitingStore
 
     /// <summary>Topics whose hh.ru state still has to reach the CRM (<see cref="TopicRecord.StageDue"/>); oldest first, at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<TopicRecord>> ListStageDueAsync(int max, CancellationToken ct);
+    /// <summary>Every topic's record, in no particular order (the desk and its exports; no personal data is needed from it).</summary>
+    Task<IReadOnlyList<TopicRecord>> ListTopicsAsync(CancellationToken ct);
+
+    /// <summary>The employer's vacancies the app knows (from the reconcile run), with the assignee chosen on the desk.</summary>
+    Task<IReadOnlyList<RecruitingVacancy>> ListVacanciesAsync(CancellationToken ct);
+
+    Task<RecruitingVacancy?> GetVacancyAsync(string vacancyId, CancellationToken ct);
+
+    /// <summary>Atomic read-modify-write of one vacancy's record, as <see cref="UpdateTopicAsync"/>.</summary>
+    Task<(RecruitingVacancy? Record, bool Changed)> UpdateVacancyAsync(string vacancyId, Func<RecruitingVacancy?, RecruitingVacancy?> change, CancellationToken ct);
 }
 
 /// <summary>A person already in the CRM: their lead (lead mode) or contact (deal mode).</summary>

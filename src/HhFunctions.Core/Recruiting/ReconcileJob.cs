@@ -26,7 +26,8 @@ public sealed partial class ReconcileJob(
     TimeProvider time,
     ILogger<ReconcileJob> logger,
     StageWriter stages,
-    SyncBack syncBack)
+    SyncBack syncBack,
+    VacancyRoster roster)
 {
     public const string LockName = "hh-recruiting-reconcile";
 
@@ -52,6 +53,7 @@ public sealed partial class ReconcileJob(
         var subscribed = await subscription.EnsureAsync(ct);
         int vacancies = 0, queued = 0, retried = 0;
         string? problem = null;
+        var listed = new List<(string Id, string? Name)>();
         try
         {
             for (var page = 0; page < 100; page++)
@@ -60,6 +62,7 @@ public sealed partial class ReconcileJob(
                 foreach (var vacancy in list.Items ?? [])
                 {
                     vacancies++;
+                    listed.Add((vacancy.Id, vacancy.Name));
                     queued += await SweepVacancyAsync(vacancy.Id, ct);
                 }
 
@@ -82,6 +85,7 @@ public sealed partial class ReconcileJob(
             problem = ex.Message;
         }
 
+        await roster.RecordAsync(listed, complete: problem is null, ct);
         var now = time.GetUtcNow();
         foreach (var failed in await store.ListFailedAsync(200, ct))
         {

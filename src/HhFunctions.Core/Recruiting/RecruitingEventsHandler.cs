@@ -117,6 +117,7 @@ public sealed partial class RecruitingEventsHandler(
                 Candidate = outcome.Candidate,
                 HhStage = outcome.EmployerStage ?? message.ToState,
                 StageDue = true, // its CRM stage follows once it is written
+                VacancyId = outcome.Candidate?.VacancyId ?? message.VacancyId ?? t?.VacancyId,
                 Problem = null,
                 UpdatedAt = now,
             }, ct);
@@ -134,7 +135,7 @@ public sealed partial class RecruitingEventsHandler(
     }
 
     private static TopicRecord New(RecruitingEvent message, DateTimeOffset now) =>
-        new(message.TopicId, TopicStatus.Pending, now, now) { Source = message.Source };
+        new(message.TopicId, TopicStatus.Pending, now, now) { Source = message.Source, VacancyId = message.VacancyId };
 
     /// <summary>A failure that may pass: count it; the queue retries it, and the last attempt marks the response failed.</summary>
     private async Task FailedAsync(RecruitingEvent message, string reason, CancellationToken ct)

@@ -40,6 +40,7 @@ public static class RecruitingExtensions
         services.AddTransient<IStatusSection, RecruitingStatus>();
         services.AddQueue<RecruitingEvent, RecruitingEventsHandler>();
         services.AddQueue<CrmDrain, CrmDrainHandler>();
+        services.AddRecruitingDesk();
 
         var options = builder.Configuration.GetSection(RecruitingOptions.SectionName).Get<RecruitingOptions>() ?? new RecruitingOptions();
         if (options.StandaloneScheduler)
@@ -58,6 +59,7 @@ public static class RecruitingExtensions
         api.MapEndpoint<RecruitingEndpoints>("HhWebhook", RecruitingRoutes.Webhook, ["POST"], (e, r, ct) => e.WebhookAsync(r, ct));
         api.MapRecruitingStageEndpoints();
         api.MapRecruitingInvitationEndpoints();
+        api.MapRecruitingDesk();
         return api;
     }
 }

@@ -128,6 +128,8 @@ public sealed record TopicRecord(
 
     /// <summary>When the app saw <see cref="HhStage"/> change (for the CRM comment).</summary>
     public DateTimeOffset? HhStageSeenAt { get; init; }
+    /// <summary>The hh.ru vacancy the response belongs to (an id, no personal data): the desk counts by it.</summary>
+    public string? VacancyId { get; init; }
 }
 
 /// <summary>The recruiting feature's own state: one row.</summary>

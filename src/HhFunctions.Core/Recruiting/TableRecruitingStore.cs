@@ -116,6 +116,34 @@ public sealed class TableRecruitingStore(TableServiceClient service, IOptions<St
         return after ?? RecruitingState.Empty;
     }
 
+    /// <summary>One query over the "topic" partition (pages of 1,000); the records come without their Candidate.</summary>
+    public async Task<IReadOnlyList<TopicRecord>> ListTopicsAsync(CancellationToken ct)
+    {
+        var table = await _tables.GetAsync(TableName, ct);
+        var all = await ReadPartitionAsync<TopicRecord>(table, "topic", Json, ct);
+        return [.. all.Select(r => r.Candidate is null ? r : r with { Candidate = null })];
+    }
+
+    public async Task<IReadOnlyList<RecruitingVacancy>> ListVacanciesAsync(CancellationToken ct)
+    {
+        var table = await _tables.GetAsync(TableName, ct);
+        return await ReadPartitionAsync<RecruitingVacancy>(table, "vacancy", Json, ct);
+    }
+
+    public async Task<RecruitingVacancy?> GetVacancyAsync(string vacancyId, CancellationToken ct)
+    {
+        var table = await _tables.GetAsync(TableName, ct);
+        return await ReadRowAsync<RecruitingVacancy>(table, "vacancy", RecruitingKeys.Topic(vacancyId), Json, ct);
+    }
+
+    public async Task<(RecruitingVacancy? Record, bool Changed)> UpdateVacancyAsync(string vacancyId, Func<RecruitingVacancy?, RecruitingVacancy?> change, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var table = await _tables.GetAsync(TableName, ct);
+        var (_, after, changed) = await UpdateRowAsync(table, "vacancy", RecruitingKeys.Topic(vacancyId), change, ct);
+        return (after, changed);
+    }
+
     private static async Task IndexAsync(TableClient table, string partition, string row, bool was, bool now, CancellationToken ct)
     {
         if (now && !was)

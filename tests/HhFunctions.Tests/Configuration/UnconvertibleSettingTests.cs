@@ -22,6 +22,7 @@ public sealed class UnconvertibleSettingTests
     {
         [typeof(bool)] = ("maybe", "true or false"),
         [typeof(int)] = ("abc", "a whole number"),
+        [typeof(long)] = ("six", "a whole number"),
         [typeof(double)] = ("fast", "a number like 1.5"),
         [typeof(TimeSpan)] = ("banana", "a time span like 00:00:30"),
         [typeof(DateTimeOffset)] = ("soon", "a date and time like"),

@@ -45,6 +45,9 @@ public sealed partial class FunctionsMetadataTests
         ["CrmStageEvents"] = new("queueTrigger", null, [], null, null, HhFunctions.Recruiting.CrmStageEvent.Queue),
         ["RecruitingInvite"] = new("httpTrigger", "recruiting/invite", ["get", "post"], "Function", null, null),
         ["RecruitingSummary"] = new("timerTrigger", null, [], null, HhFunctions.Recruiting.Invitations.SummaryJob.Tick, null),
+        ["RecruitingDesk"] = new("httpTrigger", "recruiting", ["get", "post"], "Function", null, null),
+        ["RecruitingCsv"] = new("httpTrigger", "recruiting/responses.csv", ["get"], "Function", null, null),
+        ["RecruitingJson"] = new("httpTrigger", "recruiting/responses.json", ["get"], "Function", null, null),
     };
 
     private static List<JsonElement> Metadata()

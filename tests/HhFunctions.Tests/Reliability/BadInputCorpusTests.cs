@@ -322,6 +322,21 @@ public sealed class BadInputCorpusTests
         new("invite form: a vacancy with a query glued on", async c => Form("/api/recruiting/invite", new() { ["af"] = await c.App.FormTokenAsync(), ["resume"] = "a1b2c3d4e5f60718293a", ["vacancy"] = "1&vacancy=2" }), [400], "vacancy id"),
         new("invite form: message over 2000 characters", async c => Form("/api/recruiting/invite", new() { ["af"] = await c.App.FormTokenAsync(), ["resume"] = "a1b2c3d4e5f60718293a", ["vacancy"] = "123456", ["message"] = new string('x', 2500) }), [400], "longer than"),
         new("invite: PUT", _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Put, new Uri("/api/recruiting/invite", UriKind.Relative))), [405]),
+        new("desk form: no antiforgery value", _ => Task.FromResult(Form("/api/recruiting", new() { ["form"] = "assignee", ["vacancy"] = "700", ["user"] = "6" })), [403], "antiforgery"),
+        new("desk form: forged antiforgery value", _ => Task.FromResult(Form("/api/recruiting", new() { ["af"] = "forged-value", ["form"] = "assignee", ["vacancy"] = "700", ["user"] = "6" })), [403], "antiforgery"),
+        new("desk form: unknown form", async c => Form("/api/recruiting", new() { ["af"] = await c.App.FormTokenAsync(), ["form"] = "delete-everything" }), [400], "does not say"),
+        new("desk form: non-numeric user id", async c => Form("/api/recruiting", new() { ["af"] = await c.App.FormTokenAsync(), ["form"] = "assignee", ["vacancy"] = "700", ["user"] = "olga" }), [400], "whole number"),
+        new("desk form: user id too large", async c => Form("/api/recruiting", new() { ["af"] = await c.App.FormTokenAsync(), ["form"] = "assignee", ["vacancy"] = "700", ["user"] = new string('9', 40) }), [400], "whole number"),
+        new("desk form: vacancy with path characters", async c => Form("/api/recruiting", new() { ["af"] = await c.App.FormTokenAsync(), ["form"] = "assignee", ["vacancy"] = "../../state.json", ["user"] = "6" }), [400], "Choose a vacancy"),
+        new("desk form: unknown vacancy", async c => Form("/api/recruiting", new() { ["af"] = await c.App.FormTokenAsync(), ["form"] = "assignee", ["vacancy"] = "700", ["user"] = "6" }), [400], "does not know this vacancy"),
+        new("desk form: repeated field", async c => new HttpRequestMessage(HttpMethod.Post, new Uri("/api/recruiting", UriKind.Relative))
+        {
+            Content = new StringContent($"af={E(await c.App.FormTokenAsync())}&form=assignee&vacancy=700&vacancy=701&user=6", Encoding.UTF8, "application/x-www-form-urlencoded"),
+        }, [400], "repeats a field"),
+        new("desk form: POST JSON instead of the form", _ => Task.FromResult(Post("/api/recruiting", "{\"form\":\"assignee\",\"vacancy\":\"700\"}")), [403], "antiforgery"),
+        new("desk form: over 1 MiB", _ => Task.FromResult(Form("/api/recruiting", new() { ["user"] = new string('9', 1_100_000) })), [413]),
+        new("desk: PUT", _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Put, new Uri("/api/recruiting", UriKind.Relative))), [405]),
+        new("desk export: POST", _ => Task.FromResult(Post("/api/recruiting/responses.csv", "{}")), [405]),
     ];
 
     /// <summary>A body sent in chunks, without Content-Length (the size is known only once it is read).</summary>

@@ -1,0 +1,171 @@
+using System.Globalization;
+using HhFunctions.OAuth;
+using HhFunctions.Pages;
+using HhFunctions.State;
+using HhFunctions.Web;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+
+namespace HhFunctions.Recruiting;
+
+/// <summary>
+/// The recruiter's desk (function key in Azure): GET /api/recruiting (HTML, or JSON with Accept: application/json),
+/// POST /api/recruiting (the assignee form, with the page's single-use antiforgery value as the status page's forms
+/// have it; a cross-site POST is refused; nothing posted is echoed), and the exports of every written response,
+/// /api/recruiting/responses.csv and .json.
+/// </summary>
+public sealed partial class DeskEndpoints(
+    DeskService desk,
+    DeskExport export,
+    IRecruitingStore store,
+    IStateStore state,
+    PortalUsers users,
+    FormTokens forms,
+    TimeProvider time,
+    ILogger<DeskEndpoints> logger)
+{
+    public const string FormField = AccessPages.FormField;
+    public const string AntiforgeryField = AccessPages.AntiforgeryField;
+    public const string AssigneeForm = "assignee";
+    public const string VacancyField = "vacancy";
+    public const string UserField = "user";
+
+    public async Task<IResult> GetAsync(HttpRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.WantsJson())
+        {
+            return HttpEndpoints.Json(200, await desk.GetAsync(ct));
+        }
+
+        var report = await desk.GetAsync(ct);
+        var token = report.Vacancies.Count > 0 ? await forms.MintAsync(ct) : null;
+        return PageRenderer.Result<DeskView>(200, DeskView.With(report with { FormToken = token }, request.QueryValue("code")));
+    }
+
+    public async Task<IResult> PostAsync(HttpRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = await HttpEndpoints.ReadBodyAsync(request, ct);
+        var (status, title, message) = await HandleAsync(body, request.Headers["Sec-Fetch-Site"].ToString(), ct);
+        if (request.WantsJson())
+        {
+            return status is >= 200 and < 300
+                ? HttpEndpoints.Json(status, new { Title = title, Message = message })
+                : HttpEndpoints.Problem(request, status, title, message);
+        }
+
+        return PageRenderer.Result<DeskAnswerView>(status, DeskAnswerView.With(title, message, refused: status >= 400));
+    }
+
+    public async Task<IResult> CsvAsync(HttpRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Results.File(await export.CsvAsync(ct), "text/csv; charset=utf-8", "recruiting-responses.csv");
+    }
+
+    public async Task<IResult> JsonAsync(HttpRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.HttpContext.Response.Headers.ContentDisposition = "attachment; filename=\"recruiting-responses.json\"";
+        return Results.Text(await export.JsonAsync(ct), "application/json; charset=utf-8", new System.Text.UTF8Encoding(false), 200);
+    }
+
+    /// <summary>The assignee form: antiforgery first, then the vacancy and the user. Returns the answer's status, title and message.</summary>
+    public async Task<(int Status, string Title, string Message)> HandleAsync(string? body, string? fetchSite, CancellationToken ct)
+    {
+        if (string.Equals(fetchSite, "cross-site", StringComparison.OrdinalIgnoreCase))
+        {
+            return (403, "Form refused", "This form was sent from another site; only the desk itself can send it.");
+        }
+
+        Dictionary<string, StringValues> form;
+        try
+        {
+            form = QueryHelpers.ParseQuery(body ?? string.Empty);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
+        {
+            return (400, "Form unreadable", "The form could not be read. Reload the desk and try again.");
+        }
+
+        if (form.Values.Any(v => v.Count > 1))
+        {
+            return (400, "Form unreadable", "The form repeats a field. Reload the desk and try again.");
+        }
+
+        var token = Field(form, AntiforgeryField);
+        var consumed = string.IsNullOrEmpty(token) || token.Length > OAuthFlow.MaxParameterLength
+            ? ConsumeResult.Unknown
+            : await state.ConsumeOneTimeTokenAsync(OneTimePurpose.FormToken, token, time.GetUtcNow(), ct);
+        switch (consumed)
+        {
+            case ConsumeResult.Expired:
+                return (403, "Form expired", $"The form is older than {AccessPages.FormLifetime.TotalMinutes:0} minutes. Reload the desk and send it again.");
+            case ConsumeResult.AlreadyUsed:
+                return (403, "Form already sent", "This form was already sent once. Reload the desk to send it again.");
+            case ConsumeResult.Unknown:
+                return (403, "Form refused", "The form does not come from this app's desk (its antiforgery value is missing or unknown). Reload the desk and send it from there.");
+        }
+
+        if (Field(form, FormField) != AssigneeForm)
+        {
+            return (400, "Unknown form", "The form does not say what to do. Reload the desk and try again.");
+        }
+
+        var vacancyId = Field(form, VacancyField).Trim();
+        if (vacancyId.Length is 0 or > 32 || !vacancyId.All(char.IsAsciiLetterOrDigit))
+        {
+            return (400, "Not saved", "Choose a vacancy from the list (an hh.ru vacancy id is letters and digits, at most 32). Nothing was changed.");
+        }
+
+        var user = Field(form, UserField).Trim();
+        long? assignee = null;
+        if (user.Length > 0)
+        {
+            if (user.Length > 18 || !user.All(char.IsAsciiDigit) || !long.TryParse(user, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
+            {
+                return (400, "Not saved", "A Bitrix24 user id is a whole number above 0 (the ID in the user's profile address). Nothing was changed.");
+            }
+
+            assignee = id;
+        }
+
+        var vacancy = await store.GetVacancyAsync(vacancyId, ct);
+        if (vacancy is null)
+        {
+            return (400, "Not saved", "The app does not know this vacancy (the reconcile run lists the active ones). Reload the desk and choose one from the list. Nothing was changed.");
+        }
+
+        var notChecked = false;
+        if (assignee is { } chosen)
+        {
+            var portal = await users.GetAsync(ct);
+            if (portal.Problem is null && !portal.Contains(chosen))
+            {
+                return (400, "Not saved", $"Bitrix24 has no active user {chosen.ToString(CultureInfo.InvariantCulture)}. Choose one from the list (it is read again every {PortalUsers.Lifetime.TotalMinutes:0} minutes). Nothing was changed.");
+            }
+
+            notChecked = portal.Problem is not null;
+        }
+
+        var now = time.GetUtcNow();
+        await store.UpdateVacancyAsync(vacancyId, v => v is null ? null : v with { AssigneeId = assignee, AssignedAt = now, UpdatedAt = now }, ct);
+        Log.Assigned(logger, vacancyId, assignee?.ToString(CultureInfo.InvariantCulture) ?? "default");
+        var name = vacancy.Name ?? "vacancy " + vacancyId;
+        var message = assignee is { } who
+            ? $"New records of \"{name}\" go to Bitrix24 user {who.ToString(CultureInfo.InvariantCulture)} from now on; records already written keep their person."
+            : $"New records of \"{name}\" go to the default person from now on (Bitrix24__DefaultAssigneeId, or the webhook's user).";
+        return (200, "Saved", notChecked ? message + " The user list could not be read from Bitrix24, so the id was not checked." : message);
+    }
+
+    private static string Field(Dictionary<string, StringValues> form, string name) =>
+        form.TryGetValue(name, out var v) ? v.ToString() : string.Empty;
+
+    private static partial class Log
+    {
+        [LoggerMessage(9663, LogLevel.Information, "Desk: vacancy {VacancyId} assigned to Bitrix24 user {User}.")]
+        public static partial void Assigned(ILogger logger, string vacancyId, string user);
+    }
+}
