@@ -177,6 +177,15 @@ public sealed class StageSyncTests
         Assert.Contains("wrong_state", record!.SyncBackRefusal, StringComparison.Ordinal);
         Assert.Equal("response", record.HhStage);
 
+        // The desk shows it with the pipeline's state.
+        using var client = kit.Kit.App.CreateClient();
+        using var desk = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/recruiting", UriKind.Relative));
+        desk.Headers.Accept.ParseAdd("application/json");
+        using var answer = await kit.Kit.App.Time.RunAsync(client.SendAsync(desk), TimeSpan.FromMilliseconds(50));
+        var deskJson = await answer.Content.ReadAsStringAsync();
+        Assert.Contains($"hh.ru refused a move made in Bitrix24", deskJson, StringComparison.Ordinal);
+        Assert.Contains($"response {topic}, lead {lead}", deskJson, StringComparison.Ordinal);
+
         // The same event again: not tried again, not commented twice.
         kit.Portal.PendingEvents.Enqueue(new FakeOutgoingEvent("ONCRMLEADUPDATE", lead, kit.Kit.App.Time.GetUtcNow()));
         await kit.DeliverCrmEventsAsync();

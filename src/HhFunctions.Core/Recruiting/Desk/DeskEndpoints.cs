@@ -4,7 +4,9 @@ using HhFunctions.Pages;
 using HhFunctions.State;
 using HhFunctions.Web;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
 namespace HhFunctions.Recruiting;
@@ -22,6 +24,7 @@ public sealed partial class DeskEndpoints(
     IStateStore state,
     PortalUsers users,
     FormTokens forms,
+    IOptions<RecruitingOptions> recruiting,
     TimeProvider time,
     ILogger<DeskEndpoints> logger)
 {
@@ -41,7 +44,18 @@ public sealed partial class DeskEndpoints(
 
         var report = await desk.GetAsync(ct);
         var token = report.Vacancies.Count > 0 ? await forms.MintAsync(ct) : null;
-        return PageRenderer.Result<DeskView>(200, DeskView.With(report with { FormToken = token }, request.QueryValue("code")));
+        var key = request.QueryValue("code");
+
+        // Invite by link: the same single-use value serves the page's two forms (one of them is sent).
+        RenderFragment? invite = token is null ? null : b =>
+        {
+            b.OpenComponent<Invitations.InviteForm>(0);
+            b.AddAttribute(1, nameof(Invitations.InviteForm.FormToken), token);
+            b.AddAttribute(2, nameof(Invitations.InviteForm.Action), "recruiting/invite" + (string.IsNullOrEmpty(key) ? string.Empty : "?code=" + Uri.EscapeDataString(key)));
+            b.AddAttribute(3, nameof(Invitations.InviteForm.DefaultMessage), recruiting.Value.InviteMessage);
+            b.CloseComponent();
+        };
+        return PageRenderer.Result<DeskView>(200, DeskView.With(report with { FormToken = token }, key, invite));
     }
 
     public async Task<IResult> PostAsync(HttpRequest request, CancellationToken ct)

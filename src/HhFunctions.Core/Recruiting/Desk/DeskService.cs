@@ -63,6 +63,9 @@ public sealed class DeskService(
     public const int EventsShown = 50;
     public const int WeeksShown = 12;
 
+    /// <summary>Refused sync-back moves shown with the pipeline's state.</summary>
+    public const int RefusedShown = 10;
+
     public async Task<DeskReport> GetAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -132,6 +135,12 @@ public sealed class DeskService(
         if (pacer.CurrentRate < options.Value.HhCallsPerSecond)
         {
             state.Add(new StatusLine(string.Create(CultureInfo.InvariantCulture, $"hh.ru calls are slowed to {pacer.CurrentRate:0.##} a second after a 429 or a captcha (for {EmployerPacer.SlowFor.TotalMinutes:0} minutes)."), "warn"));
+        }
+
+        // Sync back: the last moves made in Bitrix24 that hh.ru refused (the stage on hh.ru stayed as it was).
+        foreach (var refused in (await store.GetStateAsync(ct)).RefusedMoves.OrderByDescending(m => m.At).Take(RefusedShown))
+        {
+            state.Add(new StatusLine(string.Create(CultureInfo.InvariantCulture, $"hh.ru refused a move made in Bitrix24 ({refused.At.ToUniversalTime():yyyy-MM-dd HH:mm} UTC): response {refused.TopicId}, {refused.CrmKind} {refused.CrmId} to \"{refused.TargetState}\" while hh.ru has it at \"{refused.HhState ?? "unknown"}\": {refused.Reason}. The stage on hh.ru is unchanged."), "warn"));
         }
 
         return new DeskReport(now, all.ToCounts(), rows, elsewhere.ToCounts(), weekRows, events, state)

@@ -43,6 +43,29 @@ public sealed partial class InviteFormTests
     }
 
     [Fact]
+    public async Task Desk_ShowsTheInviteForm_ItsTokenInvitesOnce_AndTheCandidateLands()
+    {
+        using var kit = await InvitationKit.ConnectedAsync();
+        await kit.ReconcileAsync(); // the desk lists the active vacancy, so it shows its forms
+        using var client = kit.App.CreateClient();
+
+        var desk = await client.GetStringAsync(new Uri("/api/recruiting?code=k%2By", UriKind.Relative));
+        Assert.Contains("id=\"invite-form\"", desk, StringComparison.Ordinal);
+        Assert.Contains("action=\"recruiting/invite?code=k%2By\"", desk, StringComparison.Ordinal); // resolves to /api/recruiting/invite, key kept
+        var token = WebUtility.HtmlDecode(FormToken().Match(desk).Groups[1].Value);
+        Assert.NotEmpty(token);
+
+        using var first = await kit.App.Time.RunAsync(client.PostAsync(Page, Form(token)), TimeSpan.FromMilliseconds(50));
+        using var again = await kit.App.Time.RunAsync(client.PostAsync(Page, Form(token)), TimeSpan.FromMilliseconds(50));
+        await kit.SyncAsync();
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, again.StatusCode); // the page's value is single-use
+        Assert.Equal(1, kit.Employer.InvitationPostsFor(InvitationKit.ResumeId, InvitationKit.VacancyId));
+        Assert.Single(kit.Leads());
+    }
+
+    [Fact]
     public async Task Form_SentTwice_TheSecondIsRefused_OneInvitation()
     {
         using var kit = await InvitationKit.ConnectedAsync();
