@@ -106,6 +106,7 @@ public sealed partial class ReconcileJob(
     private async Task<int> SweepVacancyAsync(string vacancyId, CancellationToken ct)
     {
         var collections = await CallAsync((t, c) => hh.GetNegotiationCollectionsAsync(t, vacancyId, c), ct);
+        var totals = (await store.GetStateAsync(ct)).CollectionTotals;
         var queued = 0;
         foreach (var collection in collections.Collections ?? [])
         {
@@ -113,6 +114,13 @@ public sealed partial class ReconcileJob(
             {
                 continue;
             }
+
+            // Newest first, stopping past what is known, finds new responses; a response that moved into this
+            // collection long after it arrived (its state-change callback lost) sits further down. When the
+            // collection's size changed since its last whole walk, it is walked whole (up to MaxPagesPerCollection).
+            var key = vacancyId + "/" + collection.Id;
+            var total = collection.Counters?.Total;
+            var whole = total is not null && totals.FirstOrDefault(c => c.Key == key)?.Total != total;
 
             var url = collection.OrderTypes?.FirstOrDefault(o => o.Id == "created_at")?.Url ?? collection.Url;
             if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var address))
@@ -136,7 +144,7 @@ public sealed partial class ReconcileJob(
                     {
                         // A state change whose callback was lost: its CRM stage follows.
                         await stages.NoteHhStateAsync(item.Id, item.EmployerState?.Id, ct);
-                        if (++beyondKnown > SafetyMargin)
+                        if (!whole && ++beyondKnown > SafetyMargin)
                         {
                             break;
                         }
@@ -145,6 +153,11 @@ public sealed partial class ReconcileJob(
 
                 if (page + 1 >= items.Pages || items.Items is not { Count: > 0 })
                 {
+                    if (whole)
+                    {
+                        await store.UpdateStateAsync(s => s with { CollectionTotals = [.. s.CollectionTotals.Where(c => c.Key != key), new CollectionTotal(key, total!.Value)] }, ct);
+                    }
+
                     break;
                 }
             }

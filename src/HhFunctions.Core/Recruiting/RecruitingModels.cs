@@ -186,4 +186,13 @@ public sealed record RecruitingState
 
     /// <summary>Sync back: hh.ru actions the app performed (each once).</summary>
     public long HhActionsSent { get; init; }
+
+    /// <summary>
+    /// Reconcile: each vacancy's collection sizes ("vacancy/collection" → counters.total) as the last whole walk saw
+    /// them; a collection whose size changed is walked whole, so an older response moved there (its callback lost) is found.
+    /// </summary>
+    public IReadOnlyList<CollectionTotal> CollectionTotals { get; init; } = [];
 }
+
+/// <summary>One hh.ru collection's size (counters.total) when the reconcile run last walked it whole.</summary>
+public sealed record CollectionTotal(string Key, int Total);

@@ -114,6 +114,41 @@ public sealed class StageSyncTests
     }
 
     [Fact]
+    public async Task ReconcileRun_FindsAnOldResponseMovedBehindManyNewerOnes_WhoseCallbackWasLost()
+    {
+        using var kit = StageKit.Create(syncBack: false);
+        await kit.Kit.ConnectEmployerAccountAsync();
+        var (old, oldLead) = await kit.WrittenResponseAsync(1);
+        var newer = new List<string>();
+        for (var n = 2; n <= 2 + ReconcileJob.SafetyMargin + 1; n++)
+        {
+            var (topic, _) = await kit.WrittenResponseAsync(n);
+            kit.Employer.ChangeEmployerState(topic, "consider");
+            newer.Add(topic);
+        }
+
+        await kit.RunHhSideAsync();
+        await kit.Kit.ReconcileAsync(); // every collection's size noted
+
+        // The oldest response joins "consider" behind more newer ones than the run reads past the known; its callback is lost.
+        kit.Employer.DropCallbacks = true;
+        kit.Employer.ChangeEmployerState(old, "consider");
+        await kit.RunHhSideAsync();
+        Assert.Equal("NEW", kit.Portal.StageOf(Lead, oldLead));
+
+        await kit.Kit.ReconcileAsync(); // "consider" grew: walked whole
+        await kit.Kit.DrainAsync();
+
+        Assert.Equal("IN_PROCESS", kit.Portal.StageOf(Lead, oldLead));
+        Assert.Equal("consider", (await kit.Kit.TopicAsync(old))!.HhStage);
+
+        // Nothing changed since: the next run reads each collection's first page only.
+        var pages = kit.Employer.CallsTo("GET /negotiations/{collection}");
+        await kit.Kit.ReconcileAsync();
+        Assert.InRange(kit.Employer.CallsTo("GET /negotiations/{collection}") - pages, 1, FakeHhEmployer.CollectionNames.Count);
+    }
+
+    [Fact]
     public async Task MoveInBitrix24_PerformsTheHhRuActionOnce_AcrossRedeliveries_AndTheEchoesChangeNothing()
     {
         using var kit = StageKit.Create(new Dictionary<string, string?> { ["Recruiting:SyncBackMessage"] = "Thank you for your interest." });

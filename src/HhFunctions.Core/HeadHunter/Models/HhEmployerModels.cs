@@ -129,7 +129,13 @@ public sealed record HhActiveVacancyPage(IReadOnlyList<HhActiveVacancy>? Items, 
 /// <summary>GET /negotiations?vacancy_id=: the vacancy's collections.</summary>
 public sealed record HhNegotiationCollectionList(IReadOnlyList<HhNegotiationsCollectionInfo>? Collections);
 
-public sealed record HhNegotiationsCollectionInfo(string? Id, string? Name, bool? Hidden, string? Url, IReadOnlyList<HhOrderType>? OrderTypes, IReadOnlyList<HhNegotiationsCollectionInfo>? SubCollections);
+public sealed record HhNegotiationsCollectionInfo(string? Id, string? Name, bool? Hidden, string? Url, IReadOnlyList<HhOrderType>? OrderTypes, IReadOnlyList<HhNegotiationsCollectionInfo>? SubCollections)
+{
+    /// <summary>counters{total, with_updates}: how many topics the collection holds now.</summary>
+    public HhCollectionCounters? Counters { get; init; }
+}
+
+public sealed record HhCollectionCounters(int? Total, int? WithUpdates);
 
 public sealed record HhOrderType(string? Id, string? Name, string? Url);
 
