@@ -57,6 +57,9 @@ print(f"  responses lost        {sum(figure(r, 'lost') for r in recruiting)}")
 syncback = [r for r in rows if r["kind"] == "SyncBack"]
 print(f"  hh.ru actions sent twice {sum(figure(r, 'sent twice') for r in syncback)} (sync back: {len(syncback)} faults; redeliveries, retries, lost answers, two instances)")
 print(f"  moves lost            {sum(figure(r, 'lost') for r in syncback)}")
+invites = [r for r in rows if r["kind"] == "Invitation"]
+print(f"  invitations sent twice {sum(figure(r, 'sent twice') for r in invites)} (invite by link: {len(invites)} faults; repeated commands, lost answers, two instances)")
+print(f"  invitations lost      {sum(figure(r, 'lost') for r in invites)}")
 print(f"  webhook bad inputs    {sum(r['survived'] for r in webhook)} / {len(webhook)} rejected")
 print(f"  logs clean            {sum(r['survived'] for r in clean)} / {len(clean)} (no secret, no candidate data in logs, messages, pages)")
 print("  per fault (rounds: fake minutes until every response was in the CRM; a reconcile run every 5th):")

@@ -16,6 +16,9 @@ public enum LedgerKind
 
     /// <summary>A fault on sync back (moves in Bitrix24 sent to hh.ru): survived means hh.ru actions sent twice = 0 and moves lost = 0.</summary>
     SyncBack,
+
+    /// <summary>A fault on invite by link: survived means invitations sent twice = 0 and invitations lost = 0.</summary>
+    Invitation,
 }
 
 /// <summary>
