@@ -4,7 +4,10 @@ using HhFunctions.Pages;
 using HhFunctions.Recruiting;
 using HhFunctions.State;
 using HhFunctions.Testing;
+using Azure.Data.Tables;
+using HhFunctions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace HhFunctions.Benchmarks;
@@ -14,13 +17,17 @@ namespace HhFunctions.Benchmarks;
 /// waiting, 1 % failed, hh.ru states spread over the funnel, first seen over 90 days) in each store. A render is what
 /// a page view does: the report from the store (topics, vacancies, the status section, the cached portal users) and
 /// the HTML, with its antiforgery value minted. Prints the first render (the store read cold), then p50/p99 of
-/// repeated renders, the JSON and the CSV export, against the 300 ms goal. Times are wall-clock on this machine.
+/// repeated renders, the JSON and the CSV export, against the 300 ms goal, which both stores must meet. Times are
+/// wall-clock on this machine. The Table store reads again the rows written in the last minutes
+/// (<see cref="TableTopicCache.Margin"/>), so its renders are measured once the seeding is that old, with another
+/// instance changing <see cref="ChangesPerRender"/> responses between renders (new ones and hh.ru state changes).
 /// </summary>
 internal static class DeskBenchmark
 {
     private const int Vacancies = 200;
     private const int Responses = 20_000;
     private const int Runs = 25;
+    private const int ChangesPerRender = 5;
     private static readonly TimeSpan Goal = TimeSpan.FromMilliseconds(300);
     private static readonly DateTimeOffset Now = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
     private static readonly string[] States = ["response", "response", "response", "consider", "phone_interview", "interview", "assessment", "offer", "hired", "discard", "discard_after_interview", "invitation"];
@@ -41,8 +48,7 @@ internal static class DeskBenchmark
                 using var azurite = await VacancyBenchmark.AzuriteProcess.StartIfNeededAsync();
                 if (azurite.Available)
                 {
-                    // Reported, not required: a Table-store page view reads the 20,000 rows again each time.
-                    await MeasureAsync("table (Azurite)", Path.Combine(data, "table"), azurite.ConnectionString);
+                    pass &= await MeasureAsync("table (Azurite)", Path.Combine(data, "table"), azurite.ConnectionString);
                 }
                 else
                 {
@@ -62,7 +68,7 @@ internal static class DeskBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine(pass ? "PASS: the file store's renders meet the goal." : "FAIL: the file store's renders miss the goal (see above).");
+        Console.WriteLine(pass ? "PASS: the renders meet the goal in every store measured." : "FAIL: a store's renders miss the goal (see above).");
         return pass ? 0 : 1;
     }
 
@@ -88,6 +94,7 @@ internal static class DeskBenchmark
         var seeding = Stopwatch.StartNew();
         await SeedAsync(store, tables is null ? 1 : 16);
         seeding.Stop();
+        var seeded = Stopwatch.GetTimestamp();
 
         async Task<int> RenderAsync()
         {
@@ -102,7 +109,31 @@ internal static class DeskBenchmark
         var first = Stopwatch.StartNew();
         var size = await RenderAsync();
         first.Stop();
-        var renders = await TimeAsync(Runs, RenderAsync);
+
+        Func<Task>? between = null;
+        var next = 0;
+        using var other = tables is null ? null : new TableRecruitingStore(app.Services.GetRequiredService<TableServiceClient>(), app.Services.GetRequiredService<IOptions<StorageOptions>>(), TimeProvider.System);
+        if (other is not null)
+        {
+            // Rows written in the last Margin are read again by every listing: wait until the seeding is older.
+            var wait = TableTopicCache.Margin + TimeSpan.FromSeconds(5) - Stopwatch.GetElapsedTime(seeded);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+
+            between = async () =>
+            {
+                for (var i = 0; i < ChangesPerRender; i++, next++)
+                {
+                    var id = (4_000_000_000L + (next % 2 == 0 ? Responses + next : next * 37 % Responses)).ToString(CultureInfo.InvariantCulture);
+                    var stage = States[next % States.Length];
+                    await other.UpdateTopicAsync(id, t => t is null ? new TopicRecord(id, TopicStatus.Pending, Now, Now) { VacancyId = "120000000", HhStage = stage } : t with { HhStage = stage }, default);
+                }
+            };
+        }
+
+        var renders = await TimeAsync(Runs, RenderAsync, between);
         var json = await TimeAsync(5, async () =>
         {
             await using var scope = app.Services.CreateAsyncScope();
@@ -120,6 +151,18 @@ internal static class DeskBenchmark
         var p50 = Percentile(renders, 0.5);
         var p99 = Percentile(renders, 0.99);
         var ok = p50 < Goal && p99 < Goal;
+
+        // The other instance's changes must all be on the desk: its new responses, and the last state written.
+        var listed = (await store.ListTopicsAsync(default)).ToDictionary(t => t.TopicId);
+        var missed = listed.Count != Responses + (next + 1) / 2
+            || Enumerable.Range(Math.Max(0, next - 2 * ChangesPerRender), Math.Min(next, 2 * ChangesPerRender)).Any(n =>
+                !listed.TryGetValue((4_000_000_000L + (n % 2 == 0 ? Responses + n : n * 37 % Responses)).ToString(CultureInfo.InvariantCulture), out var t)
+                || t.HhStage != States[n % States.Length]);
+        if (missed)
+        {
+            Console.WriteLine($"| {label} | the desk missed another instance's changes | | | | | | FAIL |");
+            ok = false;
+        }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {label} | {seeding.Elapsed.TotalSeconds:0.0} s | {Ms(first.Elapsed)} | {Ms(p50)} / {Ms(p99)} / {Ms(renders.Max())} | {size / 1024.0:0} KB | {Ms(Percentile(json, 0.5))} | {Ms(Percentile(csv, 0.5))} ({rows:N0}) | {(ok ? "PASS" : "FAIL")} |"));
         return ok;
@@ -158,12 +201,17 @@ internal static class DeskBenchmark
             await store.UpdateTopicAsync(t.TopicId, _ => t, ct));
     }
 
-    private static async Task<List<TimeSpan>> TimeAsync(int runs, Func<Task<int>> action)
+    private static async Task<List<TimeSpan>> TimeAsync(int runs, Func<Task<int>> action, Func<Task>? between = null)
     {
         await action(); // warm-up
         var times = new List<TimeSpan>(runs);
         for (var i = 0; i < runs; i++)
         {
+            if (between is not null)
+            {
+                await between();
+            }
+
             var started = Stopwatch.GetTimestamp();
             await action();
             times.Add(Stopwatch.GetElapsedTime(started));

@@ -11,7 +11,14 @@ public sealed class RecruitingStatus(IRecruitingStore store, IStateStore state, 
 {
     public const int FailedShown = 20;
 
-    public async Task<StatusSection?> GetAsync(CancellationToken ct)
+    public Task<StatusSection?> GetAsync(CancellationToken ct) => GetAsync(null, ct);
+
+    /// <summary>
+    /// The section; with <paramref name="topics"/> (every topic, as the desk has already listed them) the waiting count
+    /// and the failed responses come from that list instead of the store's outbox and failed lists (one read each per
+    /// topic in the Table store).
+    /// </summary>
+    public async Task<StatusSection?> GetAsync(IReadOnlyList<TopicRecord>? topics, CancellationToken ct)
     {
         var account = await state.GetAccountAsync(ct);
         var s = await store.GetStateAsync(ct);
@@ -31,7 +38,7 @@ public sealed class RecruitingStatus(IRecruitingStore store, IStateStore state, 
         lines.Add(crmConfigured
             ? new($"{s.Written.ToString(CultureInfo.InvariantCulture)} response(s) written into Bitrix24.", "ok")
             : new("Bitrix24__WebhookUrl is not set: responses wait in the outbox.", "warn"));
-        var waiting = (await store.ListOutboxAsync(1000, ct)).Count;
+        var waiting = topics is null ? (await store.ListOutboxAsync(1000, ct)).Count : Math.Min(1000, topics.Count(RecruitingKeys.InOutbox));
         if (waiting > 0)
         {
             lines.Add(new($"{waiting.ToString(CultureInfo.InvariantCulture)} response(s) waiting for their CRM write.", "muted"));
@@ -65,7 +72,10 @@ public sealed class RecruitingStatus(IRecruitingStore store, IStateStore state, 
             lines.Add(new("hh.ru's daily resume-view limit is reached: responses wait until " + limit.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture) + ".", "warn"));
         }
 
-        foreach (var failed in await store.ListFailedAsync(FailedShown, ct))
+        var failures = topics is null
+            ? await store.ListFailedAsync(FailedShown, ct)
+            : [.. topics.Where(t => t.Status == TopicStatus.Failed).OrderBy(t => t.FirstSeenAt).ThenBy(t => t.TopicId, StringComparer.Ordinal).Take(FailedShown)];
+        foreach (var failed in failures)
         {
             lines.Add(new($"Response {failed.TopicId} failed ({failed.Failures.ToString(CultureInfo.InvariantCulture)} attempts): {failed.Problem} The next reconcile run tries again.", "bad"));
         }

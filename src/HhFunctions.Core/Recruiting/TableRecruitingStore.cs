@@ -15,8 +15,9 @@ namespace HhFunctions.Recruiting;
 /// with its ETag), "outbox" and "failed" (index rows naming topics; written before a topic enters the list and
 /// removed after it leaves, and checked against the topic on reading, so a crash leaves at most a stale index row),
 /// "person" (rows named by a hash), "notif" (callback keys, added with a conditional insert) and "state".
+/// The desk's topic listing is kept in memory and read again by Timestamp (<see cref="TableTopicCache"/>).
 /// </summary>
-public sealed class TableRecruitingStore(TableServiceClient service, IOptions<StorageOptions> options) : IRecruitingStore
+public sealed class TableRecruitingStore(TableServiceClient service, IOptions<StorageOptions> options, TimeProvider time) : IRecruitingStore, IDisposable
 {
     private const string TableName = "Recruiting";
 
@@ -26,6 +27,9 @@ public sealed class TableRecruitingStore(TableServiceClient service, IOptions<St
     };
 
     private readonly TableProvider _tables = new(service, options.Value.TablePrefix);
+    private readonly TableTopicCache _topics = new(time, Json);
+
+    public void Dispose() => _topics.Dispose();
 
     public async Task<bool> TryRecordNotificationAsync(string key, DateTimeOffset at, CancellationToken ct)
     {
@@ -78,6 +82,7 @@ public sealed class TableRecruitingStore(TableServiceClient service, IOptions<St
             return (after, false);
         }
 
+        _topics.Written(row, after!);
         await IndexAsync(table, "outbox", row, RecruitingKeys.InOutbox(before) && !RecruitingKeys.InOutbox(after), false, ct);
         await IndexAsync(table, "failed", row, before?.Status == TopicStatus.Failed && after?.Status != TopicStatus.Failed, false, ct);
         await IndexAsync(table, "stagedue", row, before?.StageDue == true && after?.StageDue != true, false, ct);
@@ -116,12 +121,11 @@ public sealed class TableRecruitingStore(TableServiceClient service, IOptions<St
         return after ?? RecruitingState.Empty;
     }
 
-    /// <summary>One query over the "topic" partition (pages of 1,000); the records come without their Candidate.</summary>
+    /// <summary>The cached topics, after reading the rows changed since the last listing; the records come without their Candidate.</summary>
     public async Task<IReadOnlyList<TopicRecord>> ListTopicsAsync(CancellationToken ct)
     {
         var table = await _tables.GetAsync(TableName, ct);
-        var all = await ReadPartitionAsync<TopicRecord>(table, "topic", Json, ct);
-        return [.. all.Select(r => r.Candidate is null ? r : r with { Candidate = null })];
+        return await _topics.ListAsync(table, ct);
     }
 
     public async Task<IReadOnlyList<RecruitingVacancy>> ListVacanciesAsync(CancellationToken ct)

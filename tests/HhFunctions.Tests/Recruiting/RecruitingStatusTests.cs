@@ -26,6 +26,27 @@ public sealed class RecruitingStatusTests : IDisposable
     }
 
     [Fact]
+    public async Task Section_FromTheDesksTopicList_SaysTheSameAsFromTheStoresLists()
+    {
+        await _kit.ConnectEmployerAccountAsync();
+        await _kit.SeedAsync(RecruitingKit.Person("501", "Anna", "Petrova", "+79160000501"));
+        await _kit.DrainAsync();
+        var at = _kit.App.Time.GetUtcNow();
+        await _kit.Store.UpdateTopicAsync("503", _ => new TopicRecord("503", TopicStatus.Failed, at, at) { Problem = "Bitrix24 refused the record.", Failures = 3 }, CancellationToken.None);
+        await _kit.Store.UpdateTopicAsync("502", _ => new TopicRecord("502", TopicStatus.Failed, at.AddMinutes(-1), at) { Problem = "hh.ru refused.", Failures = 2 }, CancellationToken.None);
+        await _kit.Store.UpdateTopicAsync("505", _ => new TopicRecord("505", TopicStatus.Pending, at, at), CancellationToken.None);
+
+        using var scope = _kit.Services.CreateScope();
+        var status = scope.ServiceProvider.GetRequiredService<RecruitingStatus>();
+        var fromStore = await status.GetAsync(CancellationToken.None);
+        var fromTopics = await status.GetAsync(await _kit.Store.ListTopicsAsync(CancellationToken.None), CancellationToken.None);
+
+        Assert.Equal(fromStore!.Lines.Select(l => l.Text), fromTopics!.Lines.Select(l => l.Text));
+        Assert.Contains(fromTopics.Lines, l => l.Text.StartsWith("1 response(s) waiting", StringComparison.Ordinal));
+        Assert.Equal(["Response 502 failed", "Response 503 failed"], fromTopics.Lines.Where(l => l.Text.Contains(" failed (", StringComparison.Ordinal)).Select(l => l.Text[..19]));
+    }
+
+    [Fact]
     public async Task EmployerWithWrittenFailedAndStopped_PageAndBotSayEachWithoutPersonalData()
     {
         await _kit.ConnectEmployerAccountAsync();

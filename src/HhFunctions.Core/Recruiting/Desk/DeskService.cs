@@ -72,7 +72,7 @@ public sealed class DeskService(
         var topics = await store.ListTopicsAsync(ct);
         var vacancies = await store.ListVacanciesAsync(ct);
         var portal = await users.GetAsync(ct);
-        var section = await status.GetAsync(ct);
+        var section = await status.GetAsync(topics, ct);
 
         var names = vacancies.Where(v => v.Name is not null).ToDictionary(v => v.VacancyId, v => v.Name!, StringComparer.Ordinal);
         var active = vacancies.Where(v => v.Active).ToDictionary(v => v.VacancyId, StringComparer.Ordinal);
