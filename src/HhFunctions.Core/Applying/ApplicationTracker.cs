@@ -55,7 +55,16 @@ public sealed partial class ApplicationTracker(
             for (var page = 0; page < MaxPages; page++)
             {
                 await pacer.WaitTurnAsync(ct);
-                var result = await tokens.WithAccessTokenAsync((t, c) => hh.GetNegotiationsPageAsync(t, page, null, c), ct);
+                HhNegotiationPage result;
+                try
+                {
+                    result = await tokens.WithAccessTokenAsync((t, c) => hh.GetNegotiationsPageAsync(t, page, null, c), ct);
+                }
+                finally
+                {
+                    pacer.CallEnded(); // the next page waits the spacing from this answer, not only from this request
+                }
+
                 pages++;
                 all.AddRange(result.Items ?? []);
                 if (result.Items is not { Count: > 0 } || page + 1 >= result.Pages)

@@ -115,12 +115,17 @@ public sealed partial class ReconcileJob(
                 continue;
             }
 
-            // Newest first, stopping past what is known, finds new responses; a response that moved into this
-            // collection long after it arrived (its state-change callback lost) sits further down. When the
-            // collection's size changed since its last whole walk, it is walked whole (up to MaxPagesPerCollection).
+            // Newest first, stopping past what it knew before its last walk, finds new responses. A response that
+            // moved into this collection long after it arrived (its state-change callback lost) sits further down,
+            // by its arrival date: when the collection grew by more than what this walk can account for (new
+            // responses, state changes noticed now, changes the app heard of since the last walk), it walks on
+            // (up to MaxPagesPerCollection) until the growth is accounted for or the collection ends.
             var key = vacancyId + "/" + collection.Id;
             var total = collection.Counters?.Total;
-            var whole = total is not null && totals.FirstOrDefault(c => c.Key == key)?.Total != total;
+            var last = totals.FirstOrDefault(c => c.Key == key);
+            var growth = total is { } now && last is not null ? now - last.Total : 0;
+            var since = last?.At ?? DateTimeOffset.MaxValue;
+            var startedAt = time.GetUtcNow();
 
             var url = collection.OrderTypes?.FirstOrDefault(o => o.Id == "created_at")?.Url ?? collection.Url;
             if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var address))
@@ -129,9 +134,12 @@ public sealed partial class ReconcileJob(
             }
 
             var beyondKnown = 0;
-            for (var page = 0; page < MaxPagesPerCollection && beyondKnown <= SafetyMargin; page++)
+            var explained = 0;
+            var complete = false;
+            for (var page = 0; page < MaxPagesPerCollection; page++)
             {
                 var items = await CallAsync((t, c) => hh.GetCollectionPageAsync(t, address, page, c), ct);
+                var stop = false;
                 foreach (var item in items.Items ?? [])
                 {
                     var known = await store.GetTopicAsync(item.Id, ct);
@@ -139,27 +147,36 @@ public sealed partial class ReconcileJob(
                     {
                         await queue.SendAsync(new RecruitingEvent(item.Id, RecruitingEvent.NewResponse, RecruitingEvent.FromPoll, time.GetUtcNow()) { VacancyId = vacancyId }, ct);
                         queued++;
+                        explained++;
                     }
-                    else
+                    else if (await stages.NoteHhStateAsync(item.Id, item.EmployerState?.Id, ct) // a state change whose callback was lost: its CRM stage follows
+                        || known.FirstSeenAt > since || known.HhStageSeenAt > since)
                     {
-                        // A state change whose callback was lost: its CRM stage follows.
-                        await stages.NoteHhStateAsync(item.Id, item.EmployerState?.Id, ct);
-                        if (!whole && ++beyondKnown > SafetyMargin)
-                        {
-                            break;
-                        }
+                        explained++;
                     }
+                    else if (++beyondKnown > SafetyMargin && explained >= growth)
+                    {
+                        stop = true;
+                        break;
+                    }
+                }
+
+                if (stop || explained >= growth && beyondKnown > SafetyMargin)
+                {
+                    complete = explained >= growth;
+                    break;
                 }
 
                 if (page + 1 >= items.Pages || items.Items is not { Count: > 0 })
                 {
-                    if (whole)
-                    {
-                        await store.UpdateStateAsync(s => s with { CollectionTotals = [.. s.CollectionTotals.Where(c => c.Key != key), new CollectionTotal(key, total!.Value)] }, ct);
-                    }
-
+                    complete = true;
                     break;
                 }
+            }
+
+            if (total is not null && complete)
+            {
+                await store.UpdateStateAsync(s => s with { CollectionTotals = [.. s.CollectionTotals.Where(c => c.Key != key), new CollectionTotal(key, total.Value, startedAt)] }, ct);
             }
         }
 

@@ -188,11 +188,12 @@ public sealed record RecruitingState
     public long HhActionsSent { get; init; }
 
     /// <summary>
-    /// Reconcile: each vacancy's collection sizes ("vacancy/collection" → counters.total) as the last whole walk saw
-    /// them; a collection whose size changed is walked whole, so an older response moved there (its callback lost) is found.
+    /// Reconcile: each vacancy's collection sizes ("vacancy/collection" → counters.total) as the last walk accounted
+    /// for them; a collection that grew by more than a walk accounts for is walked on, so an older response moved
+    /// there (its callback lost) is found.
     /// </summary>
     public IReadOnlyList<CollectionTotal> CollectionTotals { get; init; } = [];
 }
 
-/// <summary>One hh.ru collection's size (counters.total) when the reconcile run last walked it whole.</summary>
-public sealed record CollectionTotal(string Key, int Total);
+/// <summary>One hh.ru collection's size (counters.total) when a reconcile run's walk last accounted for it, and when that walk began.</summary>
+public sealed record CollectionTotal(string Key, int Total, DateTimeOffset At);
