@@ -105,6 +105,7 @@ public sealed partial class ReconcileJob(
 
     private async Task<int> SweepVacancyAsync(string vacancyId, CancellationToken ct)
     {
+        var listedAt = time.GetUtcNow(); // the sizes are hh.ru's at about this moment: what the app hears of later is news
         var collections = await CallAsync((t, c) => hh.GetNegotiationCollectionsAsync(t, vacancyId, c), ct);
         var totals = (await store.GetStateAsync(ct)).CollectionTotals;
         var queued = 0;
@@ -125,7 +126,6 @@ public sealed partial class ReconcileJob(
             var last = totals.FirstOrDefault(c => c.Key == key);
             var growth = total is { } now && last is not null ? now - last.Total : 0;
             var since = last?.At ?? DateTimeOffset.MaxValue;
-            var startedAt = time.GetUtcNow();
 
             var url = collection.OrderTypes?.FirstOrDefault(o => o.Id == "created_at")?.Url ?? collection.Url;
             if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var address))
@@ -176,7 +176,7 @@ public sealed partial class ReconcileJob(
 
             if (total is not null && complete)
             {
-                await store.UpdateStateAsync(s => s with { CollectionTotals = [.. s.CollectionTotals.Where(c => c.Key != key), new CollectionTotal(key, total.Value, startedAt)] }, ct);
+                await store.UpdateStateAsync(s => s with { CollectionTotals = [.. s.CollectionTotals.Where(c => c.Key != key), new CollectionTotal(key, total.Value, listedAt)] }, ct);
             }
         }
 
