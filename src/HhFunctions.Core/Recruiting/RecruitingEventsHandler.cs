@@ -116,7 +116,7 @@ public sealed partial class RecruitingEventsHandler(
                 Status = TopicStatus.Pending,
                 Candidate = outcome.Candidate,
                 HhStage = outcome.EmployerStage ?? message.ToState,
-                StageDue = true, // its CRM stage follows once it is written
+                StageDue = stages.IsDueOnWrite(outcome.EmployerStage ?? message.ToState), // its CRM stage follows once it is written (not when it is the stage records are made in)
                 VacancyId = outcome.Candidate?.VacancyId ?? message.VacancyId ?? t?.VacancyId,
                 Problem = null,
                 UpdatedAt = now,

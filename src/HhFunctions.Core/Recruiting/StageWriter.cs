@@ -75,6 +75,17 @@ public sealed partial class StageWriter(
     }
 
     /// <summary>Records hh.ru's current employer state of a response; a change makes its CRM stage due. True when it changed.</summary>
+    /// <summary>
+    /// Whether a response read in hh.ru's <paramref name="state"/> needs a stage move once written: not when the map
+    /// sends that state to the stage records are made in (a new response, as a rule), so the stage-due list holds
+    /// only records that will move (or whose state the owner must be told is unmapped).
+    /// </summary>
+    public bool IsDueOnWrite(string? state)
+    {
+        var map = maps.Current;
+        return map.ToCrm(state) is not { } target || !string.Equals(target, map.NewStage, StringComparison.OrdinalIgnoreCase);
+    }
+
     public async Task<bool> NoteHhStateAsync(string topicId, string? state, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(state))
