@@ -76,7 +76,7 @@ public sealed partial class FakeHhEmployer
 
     private HttpResponseMessage PerformAction(string method, string action, string topicId, string? body)
     {
-        var n = Negotiations.FirstOrDefault(x => x.Id == topicId);
+        var n = TopicById(topicId);
         if (n is null || n.Removed)
         {
             return TopicNotFound();

@@ -65,11 +65,11 @@ public sealed partial class FakeHhEmployer
             return FakeHhApi.Errors(HttpStatusCode.BadRequest, "bad_argument", "per_page");
         }
 
-        var resume = Resumes.FirstOrDefault(r => r.Id == resumeId && !r.Removed);
+        var resume = ResumeById(resumeId) is { Removed: false } found ? found : null;
         var set = Vacancies.Where(v => !v.Archived).OrderByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id, StringComparer.Ordinal).ToList();
         var items = set.Skip(page * perPage).Take(perPage).Select(v =>
         {
-            var topic = Negotiations.FirstOrDefault(n => n.VacancyId == v.Id && n.ResumeId == resumeId && !n.Removed);
+            var topic = TopicsOfResume(resumeId).FirstOrDefault(n => n.VacancyId == v.Id && !n.Removed);
             var canInvite = resume is not null && topic is null;
             return new Dictionary<string, object?>
             {
@@ -138,13 +138,13 @@ public sealed partial class FakeHhEmployer
             return FakeHhApi.Errors(HttpStatusCode.Forbidden, "negotiations", "invalid_vacancy");
         }
 
-        var resume = Resumes.FirstOrDefault(r => r.Id == resumeId);
+        var resume = ResumeById(resumeId);
         if (resume is null || resume.Removed)
         {
             return FakeHhApi.Errors(HttpStatusCode.NotFound, "negotiations", "resume_not_found");
         }
 
-        if (Negotiations.Any(n => n.VacancyId == vacancyId && n.ResumeId == resumeId && !n.Removed))
+        if (TopicsOfResume(resumeId).Any(n => n.VacancyId == vacancyId && !n.Removed))
         {
             return FakeHhApi.Json(HttpStatusCode.Forbidden,
                 """{"errors":[{"type":"negotiations","value":"already_invited"}],"description":"Соискатель уже приглашён на эту вакансию","request_id":"req-1"}""");

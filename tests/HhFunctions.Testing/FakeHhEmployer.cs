@@ -220,7 +220,7 @@ public sealed partial class FakeHhEmployer
         ArgumentNullException.ThrowIfNull(toState);
         lock (_gate)
         {
-            var n = Negotiations.Single(x => x.Id == topicId);
+            var n = (TopicById(topicId) ?? throw new InvalidOperationException($"No negotiation {topicId}."));
             var from = n.EmployerState;
             if (from == toState)
             {
@@ -255,7 +255,7 @@ public sealed partial class FakeHhEmployer
     {
         lock (_gate)
         {
-            Negotiations.Single(x => x.Id == topicId).Removed = true;
+            (TopicById(topicId) ?? throw new InvalidOperationException($"No negotiation {topicId}.")).Removed = true;
         }
     }
 
@@ -661,7 +661,7 @@ public sealed partial class FakeHhEmployer
             .OrderByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id, StringComparer.Ordinal).ToList();
         var items = set.Skip(page * perPage).Take(perPage).Select(v =>
         {
-            var topics = Negotiations.Where(n => n.VacancyId == v.Id && !n.Removed).ToList();
+            var topics = TopicsOfVacancy(v.Id).Where(n => !n.Removed).ToList();
             return new Dictionary<string, object?>
             {
                 ["id"] = v.Id,
@@ -717,7 +717,7 @@ public sealed partial class FakeHhEmployer
             return FakeHhApi.Errors(HttpStatusCode.NotFound, "not_found");
         }
 
-        var topics = Negotiations.Where(n => n.VacancyId == vacancyId && !n.Removed).ToList();
+        var topics = TopicsOfVacancy(vacancyId).Where(n => !n.Removed).ToList();
         var escaped = Uri.EscapeDataString(vacancyId);
         var collections = CollectionNames.Select(c =>
         {
@@ -764,7 +764,7 @@ public sealed partial class FakeHhEmployer
         }
 
         var byCreation = query["order_by"] == "created_at";
-        var set = Negotiations.Where(n => n.VacancyId == vacancyId && !n.Removed && CollectionOf(n.EmployerState) == name)
+        var set = TopicsOfVacancy(vacancyId).Where(n => !n.Removed && CollectionOf(n.EmployerState) == name)
             .OrderByDescending(n => byCreation ? n.CreatedAt : n.UpdatedAt).ThenByDescending(n => n.Sequence).ToList();
         var items = set.Skip(page * perPage).Take(perPage).Select(n =>
         {
@@ -781,7 +781,7 @@ public sealed partial class FakeHhEmployer
 
     private HttpResponseMessage Negotiation(string id, Uri apiBase)
     {
-        var n = Negotiations.FirstOrDefault(x => x.Id == id);
+        var n = TopicById(id);
         return n is null || n.Removed
             ? TopicNotFound()
             : FakeHhApi.Json(HttpStatusCode.OK, JsonSerializer.Serialize(NegotiationJson(n, apiBase)));
@@ -789,7 +789,7 @@ public sealed partial class FakeHhEmployer
 
     private Dictionary<string, object?> NegotiationJson(FakeEmployerNegotiation n, Uri apiBase)
     {
-        var resume = Resumes.FirstOrDefault(r => r.Id == n.ResumeId);
+        var resume = ResumeById(n.ResumeId);
         var vacancy = Vacancies.FirstOrDefault(v => v.Id == n.VacancyId);
         return new Dictionary<string, object?>
         {
@@ -847,7 +847,7 @@ public sealed partial class FakeHhEmployer
 
     private HttpResponseMessage Resume(string id, string? topicId, Uri apiBase)
     {
-        var r = Resumes.FirstOrDefault(x => x.Id == id);
+        var r = ResumeById(id);
         if (r is null || r.Removed)
         {
             return FakeHhApi.Errors(HttpStatusCode.NotFound, "not_found");
@@ -863,7 +863,7 @@ public sealed partial class FakeHhEmployer
             return ViewLimit();
         }
 
-        var topic = topicId is null ? null : Negotiations.FirstOrDefault(n => n.Id == topicId && n.ResumeId == id && !n.Removed);
+        var topic = topicId is null ? null : TopicById(topicId) is { } t && t.ResumeId == id && !t.Removed ? t : null;
         if (topic is not null && !topic.Viewed)
         {
             topic.Viewed = true;
@@ -982,7 +982,7 @@ public sealed partial class FakeHhEmployer
 
     private HttpResponseMessage Download(string id, System.Collections.Specialized.NameValueCollection query)
     {
-        var r = Resumes.FirstOrDefault(x => x.Id == id);
+        var r = ResumeById(id);
         if (r is null || r.Removed)
         {
             return FakeHhApi.Errors(HttpStatusCode.NotFound, "not_found");
@@ -994,7 +994,7 @@ public sealed partial class FakeHhEmployer
         }
 
         Downloads++;
-        if (DownloadMarksViewed && query["topic_id"] is { } topicId && Negotiations.FirstOrDefault(n => n.Id == topicId && !n.Viewed) is { } topic)
+        if (DownloadMarksViewed && query["topic_id"] is { } topicId && TopicById(topicId) is { Viewed: false } topic)
         {
             topic.Viewed = true;
             ViewsMarked++;
@@ -1036,7 +1036,7 @@ public sealed partial class FakeHhEmployer
     private bool TryCountView(FakeEmployerResume r)
     {
         RollViewDay();
-        var free = !ResponderViewsCount && Negotiations.Any(n => n.ResumeId == r.Id && !n.Removed);
+        var free = !ResponderViewsCount && TopicsOfResume(r.Id).Any(n => !n.Removed);
         if (!free && DailyViewLimit is { } limit && _viewsToday >= limit)
         {
             return false;
@@ -1072,12 +1072,12 @@ public sealed partial class FakeHhEmployer
                 throw new InvalidOperationException($"No vacancy {vacancyId}: AddVacancy first.");
             }
 
-            if (!Resumes.Any(r => r.Id == resumeId))
+            if (ResumeById(resumeId) is null)
             {
                 AddResume(resumeId);
             }
 
-            if (Negotiations.Any(n => n.VacancyId == vacancyId && n.ResumeId == resumeId && !n.Removed))
+            if (TopicsOfResume(resumeId).Any(n => n.VacancyId == vacancyId && !n.Removed))
             {
                 throw new InvalidOperationException("hh.ru keeps one response or invitation per vacancy and resume.");
             }
