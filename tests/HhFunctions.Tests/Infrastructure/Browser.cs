@@ -105,6 +105,36 @@ public static class LiveApp
     }
 }
 
+/// <summary>Navigation by a click, waited for without a race.</summary>
+public static class Navigation
+{
+    /// <summary>
+    /// Clicks and waits until the page the click leads to (its URL matching <paramref name="url"/>) has its DOM. The
+    /// wait starts before the click, while the URL does not match yet, so it follows that navigation's own life cycle.
+    /// Clicking first and then waiting for the URL took the "already there" path, which looks up the frame's load
+    /// states instead, and on a loaded machine that wait hung now and then (the new page's load event was never seen,
+    /// only its network going idle). The pages here have no scripts or sub-resources to wait for beyond their DOM.
+    /// </summary>
+    public static async Task ClickToAsync(this ILocator link, IPage page, string url)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        ArgumentNullException.ThrowIfNull(page);
+        var arrived = page.WaitForURLAsync(url, new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await link.ClickAsync();
+        await arrived;
+    }
+
+    /// <inheritdoc cref="ClickToAsync(ILocator, IPage, string)"/>
+    public static async Task ClickToAsync(this ILocator link, IPage page, System.Text.RegularExpressions.Regex url)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        ArgumentNullException.ThrowIfNull(page);
+        var arrived = page.WaitForURLAsync(url, new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await link.ClickAsync();
+        await arrived;
+    }
+}
+
 /// <summary>Where screenshots go, and the few facts a PNG header tells.</summary>
 public static class Screenshots
 {

@@ -25,25 +25,21 @@ public sealed class EmptyStatesBrowserTests(BrowserFixture browser) : IClassFixt
         Assert.All(steps, s => Assert.EndsWith("not set yet", s, StringComparison.Ordinal));
         Assert.Equal(0, await page.Locator("#connect").CountAsync());
 
-        await page.Locator("#pages a", new PageLocatorOptions { HasText = "Vacancies" }).ClickAsync();
-        await page.WaitForURLAsync("**/api/vacancies?code=k%2By");
+        await page.Locator("#pages a", new PageLocatorOptions { HasText = "Vacancies" }).ClickToAsync(page, "**/api/vacancies?code=k%2By");
         Assert.StartsWith("The watch has nothing to look for yet: set Search__Queries", await page.Locator("#per-day-empty").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator("svg").CountAsync());
         Assert.DoesNotContain("/watch", await page.InnerTextAsync("body"), StringComparison.Ordinal);
 
-        await page.Locator("#to-status a").ClickAsync();
-        await page.WaitForURLAsync("**/api/status?code=k%2By");
+        await page.Locator("#to-status a").ClickToAsync(page, "**/api/status?code=k%2By");
         Assert.Equal("Status · HhFunctions", await page.TitleAsync());
 
-        await page.Locator("#pages a", new PageLocatorOptions { HasText = "Applications funnel" }).ClickAsync();
-        await page.WaitForURLAsync("**/api/applications?code=k%2By");
+        await page.Locator("#pages a", new PageLocatorOptions { HasText = "Applications funnel" }).ClickToAsync(page, "**/api/applications?code=k%2By");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshots.PathOf("applications-empty"), FullPage = true });
         Assert.StartsWith("Apply__Mode: off — ", await page.Locator("#apply-mode").InnerTextAsync(), StringComparison.Ordinal);
         Assert.StartsWith("No applications sent yet.", await page.Locator("#funnel-empty").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator("#weeks-chart").CountAsync());
 
-        await page.Locator("#to-status a").ClickAsync();
-        await page.WaitForURLAsync("**/api/status?code=k%2By");
+        await page.Locator("#to-status a").ClickToAsync(page, "**/api/status?code=k%2By");
         Assert.True(await page.Locator("#first-run").IsVisibleAsync());
         Assert.Equal(0, await page.Locator("script").CountAsync());
         Assert.Empty(blocked);

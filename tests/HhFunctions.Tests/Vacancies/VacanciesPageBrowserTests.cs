@@ -26,8 +26,7 @@ public sealed class VacanciesPageBrowserTests(BrowserFixture browser) : IClassFi
         Assert.True(chart!.Width > 500 && chart.Height > 80, $"The per-day chart is drawn {chart.Width}x{chart.Height}.");
 
         await page.Locator("#source").SelectOptionAsync("Go");
-        await page.Locator("#filters button").ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("source=Go"));
+        await page.Locator("#filters button").ClickToAsync(page, new System.Text.RegularExpressions.Regex("source=Go"));
 
         var rows = page.Locator("#vacancies tbody tr");
         Assert.Equal(2, await rows.CountAsync());
