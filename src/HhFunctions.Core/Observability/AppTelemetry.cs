@@ -27,7 +27,7 @@ public static class AppTelemetry
 
     internal static readonly Histogram<double> Bitrix24RequestDuration = Meter.CreateHistogram<double>("hhfunctions.bitrix24.request.duration", "s", "How long a Bitrix24 REST request took");
 
-    private static readonly Counter<long> Raises = Meter.CreateCounter<long>("hhfunctions.bump.raises", "{resume}", "Resume raise attempts by outcome: done, not_yet, skipped, failed");
+    private static readonly Counter<long> RaiseAttempts = Meter.CreateCounter<long>("hhfunctions.bump.raises", "{resume}", "Resume raise attempts by outcome: done, not_yet, skipped, failed");
 
     private static readonly Counter<long> TokenRefreshes = Meter.CreateCounter<long>("hhfunctions.token.refreshes", "{refresh}", "Token pair refreshes by outcome: rotated, rejected (reconnect needed), failed (try again)");
 
@@ -49,8 +49,23 @@ public static class AppTelemetry
 
     private static readonly Histogram<double> QueueAge = Meter.CreateHistogram<double>("hhfunctions.queue.message.age", "s", "From a queue message becoming visible to its handling, by queue");
 
-    /// <summary>One resume's raise attempt: Raised → done, NotYet → not_yet, Skipped → skipped, Failed → failed.</summary>
-    public static void Raise(string outcome) => Raises.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    /// <summary>Each resume's raise attempt of a recorded run: Raised → done, NotYet → not_yet, Skipped → skipped, Failed → failed.</summary>
+    public static void Raises(State.RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        foreach (var result in run.Results)
+        {
+            var outcome = result.Outcome switch
+            {
+                State.ResumeOutcome.Raised => "done",
+                State.ResumeOutcome.NotYet => "not_yet",
+                State.ResumeOutcome.Skipped => "skipped",
+                State.ResumeOutcome.Failed => "failed",
+                _ => "none",
+            };
+            RaiseAttempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
 
     public static void TokenRefresh(string outcome) => TokenRefreshes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
