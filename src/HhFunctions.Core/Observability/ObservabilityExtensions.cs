@@ -65,7 +65,17 @@ public static class ObservabilityExtensions
 
         if (builder.Configuration[AzureMonitorSetting] is { Length: > 0 } connection)
         {
-            otel.UseAzureMonitorExporter(o => o.ConnectionString = connection);
+            // The Bicep template disables key-based ingestion (APPLICATIONINSIGHTS_AUTHENTICATION_STRING=Authorization=AAD):
+            // the exporter then signs in with the app's managed identity.
+            var entra = builder.Configuration["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]?.Contains("Authorization=AAD", StringComparison.OrdinalIgnoreCase) == true;
+            otel.UseAzureMonitorExporter(o =>
+            {
+                o.ConnectionString = connection;
+                if (entra)
+                {
+                    o.Credential = new Azure.Identity.DefaultAzureCredential();
+                }
+            });
         }
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpSetting]))
