@@ -376,6 +376,9 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
       http20Enabled: true
+      // GET /api/health (anonymous, no secrets): 503 when the state store, the token vault, the account's connection,
+      // the last scheduled run or the failed-response backlog is in trouble (docs/observability.md).
+      healthCheckPath: '/api/health'
       // ftpsState is deliberately absent: Flex Consumption has no FTP(S) endpoint at all, and Microsoft lists
       // siteConfig.ftpsState among the properties Flex apps must not set. FTP and SCM basic-auth publishing
       // are switched off below (basicPublishingCredentialsPolicies).

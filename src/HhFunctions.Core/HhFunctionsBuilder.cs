@@ -3,6 +3,7 @@ using HhFunctions.Bumping;
 using HhFunctions.Composition;
 using HhFunctions.Configuration;
 using HhFunctions.HeadHunter;
+using HhFunctions.Observability;
 using HhFunctions.OAuth;
 using HhFunctions.OwnDatabase;
 using HhFunctions.Recruiting;
@@ -41,8 +42,9 @@ public static class HhFunctionsBuilder
         builder.Services.AddSingleton(new HostInfo(host));
         builder.Services.AddComposition();
 
-        // Shared parts: configuration, stores, tokens, hh.ru's clients, the bot.
+        // Shared parts: configuration, telemetry and health, stores, tokens, hh.ru's clients, the bot.
         builder.AddAppConfiguration()
+            .AddObservability(host)
             .AddState()
             .AddTokens()
             .AddHeadHunter()

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace HhFunctions.Functions;
 
 /// <summary>The bump runs: on the schedule, and on demand from the queue. The logic is in <see cref="BumpResumesJob"/>.</summary>
-public sealed partial class BumpResumesFunction(BumpResumesJob job, IQueueHandler<BumpRequest> onDemand, IQueueHandler<ResumeDueMessage> due, ILogger<BumpResumesFunction> logger)
+public sealed partial class BumpResumesFunction(BumpResumesJob job, IQueueHandler<BumpRequest> onDemand, IQueueHandler<ResumeDueMessage> due, TimeProvider time, ILogger<BumpResumesFunction> logger)
 {
     /// <summary>Timer trigger on the app setting Bump__Schedule (default "0 1 */4 * * *").</summary>
     [Function("BumpResumes")]
@@ -20,12 +20,12 @@ public sealed partial class BumpResumesFunction(BumpResumesJob job, IQueueHandle
     /// <summary>An on-demand run (/bump, the status page's "Raise now"), one queue message each.</summary>
     [Function("BumpOnDemand")]
     public async Task OnDemand([QueueTrigger(BumpRequest.Queue, Connection = FunctionsHost.StorageConnection)] string message, CancellationToken ct) =>
-        await onDemand.HandleAsync(message, ct);
+        await onDemand.HandleAsync(message, time, ct);
 
     /// <summary>One resume's due-time message: raises it when hh.ru allows (docs/schedule.md).</summary>
     [Function("ResumeDue")]
     public async Task Due([QueueTrigger(ResumeDueMessage.Queue, Connection = FunctionsHost.StorageConnection)] string message, CancellationToken ct) =>
-        await due.HandleAsync(message, ct);
+        await due.HandleAsync(message, time, ct);
 
     private static partial class Log
     {

@@ -1,6 +1,7 @@
 using Azure.Identity;
 using Azure.Storage.Queues;
 using HhFunctions.Configuration;
+using HhFunctions.Observability;
 using HhFunctions.Queues;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -8,6 +9,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using OpenTelemetry;
 
 namespace HhFunctions.Functions;
 
@@ -24,8 +27,21 @@ public static class FunctionsHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Services.AddStorageQueues(QueueService(builder.Configuration));
+        if (ObservabilityExtensions.ExportConfigured(builder.Configuration))
+        {
+            UseWorkerTelemetry(builder.Services);
+        }
+
         return builder;
     }
+
+    /// <summary>
+    /// The isolated worker's OpenTelemetry integration: the invocation spans continue the host's trace (host.json's
+    /// telemetryMode "OpenTelemetry"), so host and worker send one correlated stream to the exporters
+    /// <see cref="ObservabilityExtensions"/> set. A method of its own: without an exporter its assembly never loads.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void UseWorkerTelemetry(IServiceCollection services) => services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
 
     /// <summary>
     /// The queue service of the account the host's triggers read: AzureWebJobsStorage as a connection string,

@@ -16,17 +16,17 @@ public sealed class HhWebhookFunction(RecruitingEndpoints endpoints)
 }
 
 /// <summary>Recruiting's two queues and its reconcile schedule (docs/recruiting.md).</summary>
-public sealed partial class RecruitingFunctions(IQueueHandler<RecruitingEvent> events, IQueueHandler<CrmDrain> writes, ReconcileJob reconcile, ILogger<RecruitingFunctions> logger)
+public sealed partial class RecruitingFunctions(IQueueHandler<RecruitingEvent> events, IQueueHandler<CrmDrain> writes, ReconcileJob reconcile, TimeProvider time, ILogger<RecruitingFunctions> logger)
 {
     /// <summary>One response or state change to read from hh.ru (from the webhook, the reconcile run or a retry).</summary>
     [Function("RecruitingEvents")]
     public async Task Events([QueueTrigger(RecruitingEvent.Queue, Connection = FunctionsHost.StorageConnection)] string message, CancellationToken ct) =>
-        await events.HandleAsync(message, ct);
+        await events.HandleAsync(message, time, ct);
 
     /// <summary>A request to write the waiting responses into Bitrix24 (one writer at a time, under a lock).</summary>
     [Function("RecruitingWrites")]
     public async Task Writes([QueueTrigger(CrmDrain.Queue, Connection = FunctionsHost.StorageConnection)] string message, CancellationToken ct) =>
-        await writes.HandleAsync(message, ct);
+        await writes.HandleAsync(message, time, ct);
 
     /// <summary>Timer trigger on the app setting Recruiting__ReconcileSchedule (default every 15 minutes): finds the responses no webhook brought.</summary>
     [Function("ReconcileResponses")]

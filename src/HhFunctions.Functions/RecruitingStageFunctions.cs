@@ -15,10 +15,10 @@ public sealed class BitrixEventsFunction(BitrixEventsEndpoint endpoint)
 }
 
 /// <summary>Sync back's queue (docs/recruiting.md, "Sync back").</summary>
-public sealed class RecruitingStageFunctions(IQueueHandler<CrmStageEvent> handler)
+public sealed class RecruitingStageFunctions(IQueueHandler<CrmStageEvent> handler, TimeProvider time)
 {
     /// <summary>A CRM record that may have moved (Bitrix24's event or the reconcile fallback): its hh.ru action, once.</summary>
     [Function("CrmStageEvents")]
     public async Task Events([QueueTrigger(CrmStageEvent.Queue, Connection = FunctionsHost.StorageConnection)] string message, CancellationToken ct) =>
-        await handler.HandleAsync(message, ct);
+        await handler.HandleAsync(message, time, ct);
 }

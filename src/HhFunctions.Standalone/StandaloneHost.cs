@@ -5,6 +5,7 @@ using HhFunctions.Vacancies;
 using HhFunctions.Web;
 using HhFunctions.Applying;
 using HhFunctions.OAuth;
+using HhFunctions.Observability;
 using HhFunctions.Recruiting;
 using HhFunctions.StatusPage;
 
@@ -84,6 +85,7 @@ public static class StandaloneHost
         api.MapVacanciesEndpoints();
         api.MapApplyingEndpoints();
         api.MapRecruitingEndpoints();
+        api.MapObservabilityEndpoints();
         app.MapGet("/", Redirect("/" + Routes.Prefix + "/" + StatusRoutes.Status));
         return app;
     }

@@ -41,6 +41,7 @@ public sealed partial class ApplicationTracker(
 
     public async Task<TrackResult> TrackAsync(CancellationToken ct)
     {
+        using var span = Observability.AppTelemetry.StartRun("track");
         if (await IsEmployerAsync(ct))
         {
             return new TrackResult(true, 0, 0, 0, "An employer's account is connected: it has no applications to track.");

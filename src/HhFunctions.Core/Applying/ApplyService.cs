@@ -162,6 +162,13 @@ public sealed partial class ApplyService(
     /// </summary>
     public async Task<ApplyResult> ApplyAsync(string vacancyId, string source, string? letterOverride, CancellationToken ct)
     {
+        var result = await ApplyNowAsync(vacancyId, source, letterOverride, ct);
+        Observability.AppTelemetry.Application(result.Outcome.ToString());
+        return result;
+    }
+
+    private async Task<ApplyResult> ApplyNowAsync(string vacancyId, string source, string? letterOverride, CancellationToken ct)
+    {
         ArgumentNullException.ThrowIfNull(vacancyId);
         var waiting = await store.GetAsync(vacancyId, ct);
         var needLetter = letterOverride is null && waiting is not { Status: ApplicationStatus.AwaitingConfirmation, PendingLetter: not null };

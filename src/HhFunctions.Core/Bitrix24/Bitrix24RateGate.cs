@@ -118,6 +118,7 @@ public sealed class Bitrix24RateGate : IBitrix24RateGate
         // slot in between: a negative delay throws, and exactly -1 ms means "forever"), and rounded up to whole
         // milliseconds: timers count whole milliseconds, so a shorter delay ends at once, and on a clock that only
         // moves when told to (FakeTimeProvider) the loop would never end.
+        Observability.AppTelemetry.ThrottleWait("bitrix24", slot - _time.GetUtcNow());
         while (slot - _time.GetUtcNow() is var wait && wait > TimeSpan.Zero)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), _time, ct);

@@ -74,6 +74,7 @@ public sealed partial class BumpResumesJob(
     /// </summary>
     public async Task<RunRecord> RunAsync(string trigger, TimeSpan lockWait, CancellationToken ct)
     {
+        using var span = Observability.AppTelemetry.StartRun("bump", trigger);
         var started = time.GetUtcNow();
         var runId = started.ToString("yyyyMMddTHHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
         var notes = new List<string>();
@@ -360,6 +361,7 @@ public sealed partial class BumpResumesJob(
 
     private async Task<RunRecord> FinishAsync(RunRecord run, TokenUnavailableException? tokenProblem, List<string> notes, CancellationToken ct)
     {
+        Observability.AppTelemetry.Raises(run);
         IReadOnlyList<ResumeState> previous = [];
         var stateReadable = true;
         try

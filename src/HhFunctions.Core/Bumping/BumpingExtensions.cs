@@ -23,6 +23,7 @@ public static class BumpingExtensions
         services.AddQueue<BumpRequest, BumpRequestHandler>();
         services.AddQueue<ResumeDueMessage, ResumeDueQueueHandler>();
         services.TryAddSingleton<IResumeDueMessages, ResumeDueMessages>();
+        services.AddTransient<Observability.IHealthProbe, BumpHealthProbe>();
 
         // Standalone: the host runs the schedule itself (in Azure, the BumpResumes timer function does).
         if ((builder.Configuration.GetSection(BumpOptions.SectionName).Get<BumpOptions>() ?? new BumpOptions()).StandaloneScheduler)

@@ -25,6 +25,7 @@ public sealed class HhCallPacer(TimeProvider time)
 
         // A delay may end a hair early on some clocks: never go before the booked slot. The wait is read once per
         // turn: the clock may pass the slot between the check and the delay (another thread moving it).
+        Observability.AppTelemetry.ThrottleWait("hh", slot - time.GetUtcNow());
         for (var wait = slot - time.GetUtcNow(); wait > TimeSpan.Zero; wait = slot - time.GetUtcNow())
         {
             await Task.Delay(wait, time, ct);

@@ -40,7 +40,7 @@ public sealed partial class InProcessQueues : BackgroundService
 
         var lane = LaneOf(queue);
         lane.Added();
-        _ = DeliverAsync(lane, new Delivery(body, 1), QueueLimits.Clamp(delay));
+        _ = DeliverAsync(lane, new Delivery(Observability.QueueTrace.Stamp(queue, body, delay, _time), 1), QueueLimits.Clamp(delay));
     }
 
     /// <summary>Messages sent to <paramref name="queue"/> and not yet handled or set aside (waiting for their time, or being handled).</summary>

@@ -1,3 +1,4 @@
+using HhFunctions.Observability;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace HhFunctions.Queues;
@@ -26,18 +27,15 @@ public static class QueueRegistrationExtensions
         services.TryAddTransient<IQueueHandler<TMessage>, THandler>();
         services.AddSingleton(new QueueRegistration(
             TMessage.QueueName,
-            (scope, body, ct) => scope.GetRequiredService<IQueueHandler<TMessage>>().HandleAsync(TMessage.Parse(body), ct)));
+            (scope, body, ct) => QueueTrace.HandleAsync(scope.GetRequiredService<IQueueHandler<TMessage>>(), body, scope.GetRequiredService<TimeProvider>(), ct)));
         return services;
     }
 }
 
-/// <summary>What a Functions [QueueTrigger] method calls: the message parsed, then its handler.</summary>
+/// <summary>What a Functions [QueueTrigger] method calls: the message parsed, then its handler, traced (<see cref="QueueTrace"/>).</summary>
 public static class QueueTriggers
 {
-    public static Task HandleAsync<TMessage>(this IQueueHandler<TMessage> handler, string body, CancellationToken ct)
-        where TMessage : IQueueMessage<TMessage>
-    {
-        ArgumentNullException.ThrowIfNull(handler);
-        return handler.HandleAsync(TMessage.Parse(body), ct);
-    }
+    public static Task HandleAsync<TMessage>(this IQueueHandler<TMessage> handler, string body, TimeProvider time, CancellationToken ct)
+        where TMessage : IQueueMessage<TMessage> =>
+        QueueTrace.HandleAsync(handler, body, time, ct);
 }

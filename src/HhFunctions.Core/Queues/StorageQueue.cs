@@ -1,13 +1,14 @@
 using Azure.Storage.Queues;
+using HhFunctions.Observability;
 
 namespace HhFunctions.Queues;
 
 /// <summary>
 /// The Functions host's queues: Azure Storage queues of the host's own account (AzureWebJobsStorage), read by the
 /// [QueueTrigger] functions; the host retries a failing message and then moves it to "{name}-poison" (host.json).
-/// A delay is the message's visibility timeout.
+/// A delay is the message's visibility timeout. Each message carries the sender's trace context (<see cref="QueueTrace"/>).
 /// </summary>
-public sealed class StorageQueue<TMessage>(QueueServiceClient service, string? queueName = null) : IQueue<TMessage>
+public sealed class StorageQueue<TMessage>(QueueServiceClient service, string? queueName = null, TimeProvider? time = null) : IQueue<TMessage>
     where TMessage : IQueueMessage<TMessage>
 {
     private readonly QueueClient _queue = service.GetQueueClient(queueName ?? TMessage.QueueName);
@@ -23,6 +24,7 @@ public sealed class StorageQueue<TMessage>(QueueServiceClient service, string? q
         }
 
         var visibleAfter = QueueLimits.Clamp(delay);
-        await _queue.SendMessageAsync(message.ToJson(), visibilityTimeout: visibleAfter, timeToLive: visibleAfter + TMessage.TimeToLive, cancellationToken: ct);
+        var body = QueueTrace.Stamp(_queue.Name, message.ToJson(), visibleAfter, time ?? TimeProvider.System);
+        await _queue.SendMessageAsync(body, visibilityTimeout: visibleAfter, timeToLive: visibleAfter + TMessage.TimeToLive, cancellationToken: ct);
     }
 }

@@ -445,6 +445,7 @@ public sealed partial class CrmWriter(
             UpdatedAt = now,
         }, ct);
         Log.Written(logger, p.Record.TopicId, kind, id);
+        Observability.AppTelemetry.RecruitingEventSynced(kind, now - p.Record.FirstSeenAt);
         await mirror.RecordAsync([new ResponseMirrorRecord(p.Record.TopicId, p.Candidate.VacancyId, p.Candidate.VacancyName, p.Candidate.ResumeId, p.Record.HhStage, p.Record.Source, p.Record.FirstSeenAt, now, kind, kind == "comment" ? p.Record.LeadId : id)], ct);
         await notifier.RecordWrittenAsync(p.Candidate, p.Record.Source, kind, kind == "comment" ? p.Record.LeadId : id, ct); // Recruiting__Notify: composed now, the name is not kept
     }
@@ -452,6 +453,7 @@ public sealed partial class CrmWriter(
     private async Task MarkFailedAsync(string topicId, string reason, CancellationToken ct)
     {
         Log.RecordFailed(logger, topicId, reason);
+        Observability.AppTelemetry.RecruitingEventFailed("write");
         await store.UpdateTopicAsync(topicId, t => t is null ? null : t with
         {
             Status = TopicStatus.Failed,

@@ -35,6 +35,7 @@ public sealed class EmployerPacer(HhCallPacer shared, IOptions<RecruitingOptions
             _next = slot + TimeSpan.FromSeconds(1 / CurrentRate);
         }
 
+        Observability.AppTelemetry.ThrottleWait("hh_employer", slot - time.GetUtcNow());
         for (var now = time.GetUtcNow(); now < slot; now = time.GetUtcNow())
         {
             // Whole milliseconds, rounded up: a timer cannot wait less, and a shorter wait would end at once, again and again.

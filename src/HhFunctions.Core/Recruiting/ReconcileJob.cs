@@ -38,6 +38,7 @@ public sealed partial class ReconcileJob(
 
     public async Task<string> RunAsync(CancellationToken ct)
     {
+        using var span = Observability.AppTelemetry.StartRun("reconcile");
         var account = await state.GetAccountAsync(ct);
         if (!account.IsEmployer || account.EmployerId is not { } employerId)
         {

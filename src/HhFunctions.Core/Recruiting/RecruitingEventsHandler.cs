@@ -29,6 +29,7 @@ public sealed partial class RecruitingEventsHandler(
     public async Task HandleAsync(RecruitingEvent message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
+        Observability.AppTelemetry.RecruitingEventReceived(message.Source);
         var topic = await store.GetTopicAsync(message.TopicId, ct);
         if (topic is { Status: TopicStatus.Written or TopicStatus.Gone or TopicStatus.Pending or TopicStatus.Claimed })
         {
@@ -154,6 +155,7 @@ public sealed partial class RecruitingEventsHandler(
         }
 
         Log.GaveUp(logger, message.TopicId, reason);
+        Observability.AppTelemetry.RecruitingEventFailed("read");
     }
 
     private async Task MarkFailedAsync(RecruitingEvent message, string reason, DateTimeOffset now, CancellationToken ct) =>

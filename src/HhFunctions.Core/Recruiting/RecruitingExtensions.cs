@@ -38,6 +38,8 @@ public static class RecruitingExtensions
         services.AddTransient<ReconcileJob>();
         services.AddTransient<RecruitingEndpoints>();
         services.AddTransient<IStatusSection, RecruitingStatus>();
+        services.AddTransient<IStatusChart, SyncedPerDayChart>();
+        services.AddTransient<Observability.IHealthProbe, FailedEventsProbe>();
         services.AddQueue<RecruitingEvent, RecruitingEventsHandler>();
         services.AddQueue<CrmDrain, CrmDrainHandler>();
         services.AddRecruitingDesk();

@@ -53,12 +53,21 @@ public sealed record StatusModel(
 
     /// <summary>The features' own sections (<see cref="IStatusSection"/>), in registration order.</summary>
     public IReadOnlyList<StatusSection> Sections { get; init; } = [];
+
+    /// <summary>The last <see cref="StatusService.ChartDays"/> days per day: raises, hh.ru errors, then the features' charts (<see cref="IStatusChart"/>). Empty for the bot's /status.</summary>
+    public IReadOnlyList<StatusChart> Charts { get; init; } = [];
 }
 
 /// <summary>Builds what the status page and the /status bot command show.</summary>
-public sealed class StatusService(IStateStore state, SetupLinks links, FormTokens forms, IOptions<HhOptions> hh, IOptions<TelegramOptions> telegram, IOptions<SearchOptions> search, Configuration.DataFolder data, IEnumerable<IStatusSection> sections, TimeProvider time)
+public sealed class StatusService(IStateStore state, SetupLinks links, FormTokens forms, IOptions<HhOptions> hh, IOptions<TelegramOptions> telegram, IOptions<SearchOptions> search, Configuration.DataFolder data, IEnumerable<IStatusSection> sections, IEnumerable<IStatusChart> charts, TimeProvider time)
 {
     public const int RunsShown = 20;
+
+    /// <summary>The charts' days, today included.</summary>
+    public const int ChartDays = 7;
+
+    /// <summary>Runs read for the charts: seven days of a four-hourly schedule, on-demand runs and a due-time run per raise, with room to spare.</summary>
+    public const int ChartRuns = 400;
 
     public Task<StatusModel> GetAsync(CancellationToken ct) => GetAsync(withConnectLink: true, ct);
 
@@ -68,7 +77,8 @@ public sealed class StatusService(IStateStore state, SetupLinks links, FormToken
         var now = time.GetUtcNow();
         var account = await state.GetAccountAsync(ct);
         var resumes = (await state.GetResumesAsync(ct)).OrderBy(r => r.Title, StringComparer.CurrentCulture).ToList();
-        var runs = await state.GetRecentRunsAsync(RunsShown, ct);
+        var recent = await state.GetRecentRunsAsync(withConnectLink ? ChartRuns : RunsShown, ct);
+        var runs = recent.Take(RunsShown).ToList();
         var tokenState = account.Status switch
         {
             AccountStatus.NotConnected => "not connected",
@@ -96,7 +106,29 @@ public sealed class StatusService(IStateStore state, SetupLinks links, FormToken
             AccountKind = account.Kind,
             EmployerName = account.EmployerName,
             Sections = await SectionsAsync(ct),
+            Charts = withConnectLink ? await ChartsAsync(recent, now, ct) : [],
         };
+    }
+
+    /// <summary>Raises and hh.ru errors per day from the run history, then each feature's chart.</summary>
+    private async Task<IReadOnlyList<StatusChart>> ChartsAsync(IReadOnlyList<RunRecord> runs, DateTimeOffset now, CancellationToken ct)
+    {
+        var shown = new List<StatusChart>
+        {
+            new("raises-7d", "Resumes raised", DayCount.PerDay(runs.SelectMany(r => r.Results.Where(x => x.Outcome == ResumeOutcome.Raised).Select(x => (DateTimeOffset?)(x.RaisedAt ?? r.FinishedAt))), now, ChartDays)),
+            new("errors-7d", "hh.ru errors (failed raises and failed runs)", DayCount.PerDay(runs.SelectMany(r => r.Results.Count == 0
+                ? (r.Status == RunStatus.Failed ? [(DateTimeOffset?)r.StartedAt] : [])
+                : r.Results.Where(x => x.Outcome == ResumeOutcome.Failed).Select(_ => (DateTimeOffset?)r.StartedAt)), now, ChartDays)),
+        };
+        foreach (var chart in charts)
+        {
+            if (await chart.GetAsync(now, ChartDays, ct) is { } c)
+            {
+                shown.Add(c);
+            }
+        }
+
+        return shown;
     }
 
     private async Task<IReadOnlyList<StatusSection>> SectionsAsync(CancellationToken ct)

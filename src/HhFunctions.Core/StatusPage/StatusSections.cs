@@ -1,3 +1,5 @@
+using HhFunctions.Pages;
+
 namespace HhFunctions.StatusPage;
 
 /// <summary>
@@ -16,3 +18,16 @@ public sealed record StatusSection(string Id, string Title, IReadOnlyList<Status
 
 /// <summary>One line; <see cref="Tone"/> is ok, warn, bad or muted (the page's classes).</summary>
 public sealed record StatusLine(string Text, string Tone = "");
+
+/// <summary>
+/// A feature's chart in the status page's "Last 7 days" (recruiting's responses written per day): registered with
+/// <c>services.AddTransient&lt;IStatusChart, …&gt;()</c>, counted from the feature's own store. Counts only.
+/// </summary>
+public interface IStatusChart
+{
+    /// <summary>The chart for the <paramref name="days"/> UTC days up to <paramref name="now"/>, or null when the feature is off.</summary>
+    Task<StatusChart?> GetAsync(DateTimeOffset now, int days, CancellationToken ct);
+}
+
+/// <summary>One small per-day bar chart: its HTML id, what it counts, and the counts (oldest first).</summary>
+public sealed record StatusChart(string Id, string Label, IReadOnlyList<DayCount> Days);

@@ -144,11 +144,13 @@ public sealed partial class TokenManager(
                 await PersistAsync(fresh, CancellationToken.None);
                 await TryUpdateAccountAsync(a => a with { TokenExpiresAt = fresh.KnownExpiry, TokenFingerprint = fresh.Fingerprint, UpdatedAt = time.GetUtcNow() }, ct);
                 Log.Refreshed(logger, fresh.Fingerprint, fresh.ExpiresAt);
+                Observability.AppTelemetry.TokenRefresh("rotated");
                 return fresh;
             }
 
             var error = result.Error!;
             Log.RefreshRejected(logger, error.Kind, error.StatusCode);
+            Observability.AppTelemetry.TokenRefresh(error.Kind.ToString());
             switch (error.Kind)
             {
                 case TokenErrorKind.NotExpired:

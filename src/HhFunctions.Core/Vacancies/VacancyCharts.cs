@@ -1,9 +1,7 @@
+using HhFunctions.Pages;
 using HhFunctions.State;
 
 namespace HhFunctions.Vacancies;
-
-/// <summary>One day of <see cref="PerDayChart"/>: vacancies first seen on that UTC day.</summary>
-public sealed record DayCount(DateOnly Date, int Count);
 
 /// <summary>
 /// One box of <see cref="SalaryChart"/>: lowest, lower quartile, median, upper quartile and highest salary in RUR of
@@ -18,19 +16,7 @@ public static class VacancyCharts
     public static IReadOnlyList<DayCount> PerDay(IReadOnlyList<VacancyRecord> records, DateTimeOffset now, int days)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var first = today.AddDays(-(days - 1));
-        var counts = new int[days];
-        foreach (var r in records)
-        {
-            var day = DateOnly.FromDateTime(r.FirstSeen.UtcDateTime);
-            if (day >= first && day <= today)
-            {
-                counts[day.DayNumber - first.DayNumber]++;
-            }
-        }
-
-        return counts.Select((count, i) => new DayCount(first.AddDays(i), count)).ToList();
+        return DayCount.PerDay(records.Select(r => (DateTimeOffset?)r.FirstSeen), now, days);
     }
 
     /// <summary>

@@ -54,6 +54,7 @@ public sealed partial class VacancyWatchJob(
 
     public async Task<WatchRun> RunAsync(string trigger, CancellationToken ct)
     {
+        using var span = Observability.AppTelemetry.StartRun("watch", trigger);
         var started = time.GetUtcNow();
         var runId = started.ToString("yyyyMMddTHHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
         if (!options.Value.HasSources)
@@ -480,6 +481,7 @@ public sealed partial class VacancyWatchJob(
     private WatchRun Finish(string runId, string trigger, DateTimeOffset started, RunStatus status, string summary, int calls, IReadOnlyList<WatchSourceResult> results, int newCount = 0)
     {
         var run = new WatchRun(runId, trigger, started, time.GetUtcNow(), status, summary, calls, newCount, results);
+        Observability.AppTelemetry.Vacancies(results.Sum(r => r.Seen), newCount);
         Log.Finished(logger, runId, status, summary);
         return run;
     }

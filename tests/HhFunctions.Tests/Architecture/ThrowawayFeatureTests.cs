@@ -87,8 +87,9 @@ public sealed class ThrowawayFeatureTests
         var handler = app.Services.GetRequiredService<IQueueHandler<EchoMessage>>();
 
         // What the feature's one [QueueTrigger(EchoMessage.Queue)] method would do with the message body.
-        await handler.HandleAsync(new EchoMessage("from a trigger").ToJson(), CancellationToken.None);
-        await Assert.ThrowsAsync<FormatException>(() => handler.HandleAsync("{}", CancellationToken.None));
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        await handler.HandleAsync(new EchoMessage("from a trigger").ToJson(), time, CancellationToken.None);
+        await Assert.ThrowsAsync<FormatException>(() => handler.HandleAsync("{}", time, CancellationToken.None));
 
         Assert.Equal(["from a trigger"], app.Services.GetRequiredService<EchoLog>().Echoed);
     }

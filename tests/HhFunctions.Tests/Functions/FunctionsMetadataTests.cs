@@ -48,6 +48,7 @@ public sealed partial class FunctionsMetadataTests
         ["RecruitingDesk"] = new("httpTrigger", "recruiting", ["get", "post"], "Function", null, null),
         ["RecruitingCsv"] = new("httpTrigger", "recruiting/responses.csv", ["get"], "Function", null, null),
         ["RecruitingJson"] = new("httpTrigger", "recruiting/responses.json", ["get"], "Function", null, null),
+        ["Health"] = new("httpTrigger", "health", ["get"], "Anonymous", null, null),
     };
 
     private static List<JsonElement> Metadata()

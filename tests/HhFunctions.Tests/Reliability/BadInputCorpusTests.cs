@@ -337,6 +337,9 @@ public sealed class BadInputCorpusTests
         new("desk form: over 1 MiB", _ => Task.FromResult(Form("/api/recruiting", new() { ["user"] = new string('9', 1_100_000) })), [413]),
         new("desk: PUT", _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Put, new Uri("/api/recruiting", UriKind.Relative))), [405]),
         new("desk export: POST", _ => Task.FromResult(Post("/api/recruiting/responses.csv", "{}")), [405]),
+        new("health: POST", _ => Task.FromResult(Post("/api/health", "{}")), [405]),
+        new("health: query over 4 KiB", _ => Task.FromResult(Get("/api/health?x=" + new string('x', 5000))), [414]),
+        new("health: a query and headers it does not read", _ => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, new Uri("/api/health?check=<script>&verbose=../../state.json", UriKind.Relative)) { Headers = { { "Accept", "text/html" } } }), [200, 503], "\"checks\""),
     ];
 
     /// <summary>A body sent in chunks, without Content-Length (the size is known only once it is read).</summary>

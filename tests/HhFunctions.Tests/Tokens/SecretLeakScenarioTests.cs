@@ -32,6 +32,7 @@ public sealed partial class SecretLeakScenarioTests : IDisposable
     public async Task FullLifecycle_LogsPagesAndTelegram_NeverContainASecret()
     {
         // Arrange
+        using var telemetry = new Observability.TelemetryCapture(); // every metric tag and span attribute, scanned below too
         _app.Hh.AddResume("r1", "Backend developer");
         var tokens = _app.Services.GetRequiredService<TokenManager>();
         var hh = _app.Services.GetRequiredService<HhClient>();
@@ -98,12 +99,14 @@ public sealed partial class SecretLeakScenarioTests : IDisposable
         }
 
         texts.AddRange(_pages.Select(p => ("page", p)));
+        Assert.NotEmpty(telemetry.Spans); // the hh.ru calls above were traced
+        texts.AddRange(telemetry.Texts().Select(t => ("telemetry", t)));
         Assert.True(_app.Telegram.Messages.Count >= 2, "connected and reconnect messages were sent");
         texts.AddRange(_app.Telegram.Messages.Select(m => ("telegram", m.Text)));
         texts.AddRange(_app.Telegram.Calls.Select(c => ("telegram call " + c.Method, c.Body.ToString())));
         texts.AddRange(Directory.EnumerateFiles(_app.DataPath, "*", SearchOption.AllDirectories).Select(f => ("file " + Path.GetRelativePath(_app.DataPath, f), File.ReadAllText(f))));
         var leaks = secrets.SelectMany(secret => texts.Where(t => t.Text.Contains(secret, StringComparison.Ordinal)).Select(t => t.Where)).ToList();
-        Reliability.ReliabilityLedger.Record(Reliability.LedgerKind.Secrets, "no secret in logs, pages, Telegram or data files of a full scenario", leaks.Count == 0, 0,
+        Reliability.ReliabilityLedger.Record(Reliability.LedgerKind.Secrets, "no secret in logs, pages, Telegram, data files or telemetry tags of a full scenario", leaks.Count == 0, 0,
             $"{secrets.Count} secrets checked against {texts.Count} texts; leaks: {string.Join(", ", leaks.Distinct())}");
         foreach (var secret in secrets)
         {
