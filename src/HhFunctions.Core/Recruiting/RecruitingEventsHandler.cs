@@ -158,7 +158,9 @@ public sealed partial class RecruitingEventsHandler(
         Observability.AppTelemetry.RecruitingEventFailed("read");
     }
 
-    private async Task MarkFailedAsync(RecruitingEvent message, string reason, DateTimeOffset now, CancellationToken ct) =>
+    /// <summary>A refusal that retrying cannot change (paid access): failed at once, and counted as a failed read.</summary>
+    private async Task MarkFailedAsync(RecruitingEvent message, string reason, DateTimeOffset now, CancellationToken ct)
+    {
         await store.UpdateTopicAsync(message.TopicId, t => (t ?? New(message, now)) with
         {
             Status = TopicStatus.Failed,
@@ -166,6 +168,8 @@ public sealed partial class RecruitingEventsHandler(
             Problem = reason,
             UpdatedAt = now,
         }, ct);
+        Observability.AppTelemetry.RecruitingEventFailed("read");
+    }
 
     private static partial class Log
     {

@@ -126,6 +126,25 @@ public sealed class TelemetryTests
         Assert.Empty(leaks);
     }
 
+    [Fact]
+    public async Task RecruitingEvent_RefusedForGood_CountedAsAFailedRead_NothingSynced()
+    {
+        using var capture = new TelemetryCapture();
+        using var kit = RecruitingKit.Create();
+        kit.Employer.AddVacancy("v1", "C# developer");
+        await kit.ConnectEmployerAccountAsync();
+        kit.Employer.PaidAccessRequired = true; // hh.ru refuses every read: retrying changes nothing
+        kit.Employer.AddResume("r1", "Anna", "Petrova", "owner-1");
+        kit.Employer.AddResponse("v1", "r1");
+
+        await kit.DeliverCallbacksAsync();
+        await kit.ProcessEventsAsync();
+        await kit.DrainAsync();
+
+        Assert.Equal(1, capture.Sum("hhfunctions.recruiting.events.failed", ("stage", "read")));
+        Assert.DoesNotContain(capture.Measurements, m => m.Instrument == "hhfunctions.recruiting.events.synced");
+    }
+
     private sealed class Recorder : IQueueHandler<BumpRequest>
     {
         public BumpRequest? Message { get; private set; }
