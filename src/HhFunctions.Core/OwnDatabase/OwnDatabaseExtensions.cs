@@ -32,6 +32,15 @@ public static class OwnDatabaseExtensions
             return builder; // off, or refused at start by the validator (one line, no value)
         }
 
+        AddMirror(builder);
+        return builder;
+    }
+
+    /// <summary>The mirror's services; a method of its own, so Npgsql loads only when the mirror is on (tests/startup-bench.sh).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void AddMirror(IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
         builder.AddStore<IMirrorOutbox, TableMirrorOutbox, FileMirrorOutbox>();
         services.TryAddSingleton(sp => new NpgsqlDataSourceBuilder(sp.GetRequiredService<IOptions<SqlOptions>>().Value.ConnectionString).Build());
         services.TryAddSingleton<MirrorSignal>();
@@ -51,6 +60,5 @@ public static class OwnDatabaseExtensions
             sp.GetRequiredService<IMirrorOutbox>(),
             sp.GetRequiredService<MirrorSignal>(),
             sp.GetRequiredService<ILogger<MirroredApplicationStore>>()));
-        return builder;
     }
 }

@@ -52,6 +52,13 @@ public sealed class SqlOptionsValidator : IValidateOptions<SqlOptions>
             return null;
         }
 
+        return DescribeSet(connectionString);
+    }
+
+    /// <summary>A method of its own, so Npgsql loads only when a connection string is set (tests/startup-bench.sh).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static string? DescribeSet(string connectionString)
+    {
         try
         {
             var parsed = new NpgsqlConnectionStringBuilder(connectionString);
