@@ -36,7 +36,7 @@ public sealed partial class TrackApplicationsFunction(ApplicationTracker tracker
 
     private static partial class Log
     {
-        [LoggerMessage(5401, LogLevel.Information, "TrackApplications: {Summary}")]
+        [LoggerMessage(5402, LogLevel.Information, "TrackApplications: {Summary}")]
         public static partial void Tracked(ILogger logger, string summary);
     }
 }

@@ -41,16 +41,16 @@ public sealed partial class StartupReport(
 
     private static partial class Log
     {
-        [LoggerMessage(7001, LogLevel.Information, "HhFunctions running as {Mode}; state in {StateStore}; tokens in {Vault}; public address {BaseUrl}.")]
+        [LoggerMessage(7601, LogLevel.Information, "HhFunctions running as {Mode}; state in {StateStore}; tokens in {Vault}; public address {BaseUrl}.")]
         public static partial void Mode(ILogger logger, string mode, string stateStore, string vault, string baseUrl);
 
-        [LoggerMessage(7004, LogLevel.Information, "Data folder (Data__Path): {DataFolder}")]
+        [LoggerMessage(7604, LogLevel.Information, "Data folder (Data__Path): {DataFolder}")]
         public static partial void Data(ILogger logger, string dataFolder);
 
-        [LoggerMessage(7002, LogLevel.Warning, "HeadHunter__ClientId / HeadHunter__ClientSecret are not set: the app runs, but connecting an hh.ru account needs them.")]
+        [LoggerMessage(7602, LogLevel.Warning, "HeadHunter__ClientId / HeadHunter__ClientSecret are not set: the app runs, but connecting an hh.ru account needs them.")]
         public static partial void NoHhCredentials(ILogger logger);
 
-        [LoggerMessage(7003, LogLevel.Information, "Telegram__BotToken / Telegram__ChatId are not set: reports are only logged.")]
+        [LoggerMessage(7603, LogLevel.Information, "Telegram__BotToken / Telegram__ChatId are not set: reports are only logged.")]
         public static partial void NoTelegram(ILogger logger);
     }
 }

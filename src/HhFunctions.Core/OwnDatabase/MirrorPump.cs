@@ -164,19 +164,19 @@ public sealed partial class MirrorPump(
 
     private static partial class Log
     {
-        [LoggerMessage(9101, LogLevel.Information, "Own database: schema migrated to version(s) {Versions}.")]
+        [LoggerMessage(9801, LogLevel.Information, "Own database: schema migrated to version(s) {Versions}.")]
         public static partial void Migrated(ILogger logger, string versions);
 
-        [LoggerMessage(9102, LogLevel.Information, "Own database: back-filled {Count} record(s) the app held before it was connected.")]
+        [LoggerMessage(9802, LogLevel.Information, "Own database: back-filled {Count} record(s) the app held before it was connected.")]
         public static partial void Backfilled(ILogger logger, int count);
 
-        [LoggerMessage(9103, LogLevel.Warning, "Own database (Sql__ConnectionString): {Problem} Writes wait in the outbox and are retried.")]
+        [LoggerMessage(9803, LogLevel.Warning, "Own database (Sql__ConnectionString): {Problem} Writes wait in the outbox and are retried.")]
         public static partial void Failed(ILogger logger, string problem);
 
-        [LoggerMessage(9104, LogLevel.Information, "Own database: reachable again; the outbox is drained.")]
+        [LoggerMessage(9804, LogLevel.Information, "Own database: reachable again; the outbox is drained.")]
         public static partial void Recovered(ILogger logger);
 
-        [LoggerMessage(9105, LogLevel.Warning, "Own database: the outbox's store is unavailable: {Reason}")]
+        [LoggerMessage(9805, LogLevel.Warning, "Own database: the outbox's store is unavailable: {Reason}")]
         public static partial void StoreUnavailable(ILogger logger, string reason);
     }
 

@@ -197,13 +197,13 @@ public sealed partial class InProcessQueues : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(7001, LogLevel.Warning, "A message on {Queue} failed (attempt {Attempt} of {MaxAttempts}); it is tried again in 30 seconds.")]
+        [LoggerMessage(7701, LogLevel.Warning, "A message on {Queue} failed (attempt {Attempt} of {MaxAttempts}); it is tried again in 30 seconds.")]
         public static partial void WillRetry(ILogger logger, Exception exception, string queue, int attempt, int maxAttempts);
 
-        [LoggerMessage(7002, LogLevel.Error, "A message on {Queue} failed {Attempts} times and is set aside (poison).")]
+        [LoggerMessage(7702, LogLevel.Error, "A message on {Queue} failed {Attempts} times and is set aside (poison).")]
         public static partial void Poisoned(ILogger logger, Exception exception, string queue, int attempts);
 
-        [LoggerMessage(7003, LogLevel.Information, "The queue {Queue} stopped with the app.")]
+        [LoggerMessage(7703, LogLevel.Information, "The queue {Queue} stopped with the app.")]
         public static partial void Stopped(ILogger logger, string queue);
     }
 }

@@ -513,40 +513,40 @@ public sealed partial class SyncBack(
 
     private static partial class Log
     {
-        [LoggerMessage(9701, LogLevel.Debug, "Sync back: topic {TopicId}: the CRM stage is the one the app set or accepted ({Source}); nothing to do.")]
+        [LoggerMessage(9721, LogLevel.Debug, "Sync back: topic {TopicId}: the CRM stage is the one the app set or accepted ({Source}); nothing to do.")]
         public static partial void Echo(ILogger logger, string topicId, string source);
 
-        [LoggerMessage(9702, LogLevel.Information, "Sync back: topic {TopicId}: the hh.ru action to {Target} was sent before; not sent again.")]
+        [LoggerMessage(9722, LogLevel.Information, "Sync back: topic {TopicId}: the hh.ru action to {Target} was sent before; not sent again.")]
         public static partial void AlreadySent(ILogger logger, string topicId, string target);
 
-        [LoggerMessage(9703, LogLevel.Information, "Sync back: topic {TopicId}: another instance is sending the action to {Target}; tried again later.")]
+        [LoggerMessage(9723, LogLevel.Information, "Sync back: topic {TopicId}: another instance is sending the action to {Target}; tried again later.")]
         public static partial void InFlight(ILogger logger, string topicId, string target);
 
-        [LoggerMessage(9704, LogLevel.Information, "Sync back: topic {TopicId} is already {Target} on hh.ru; nothing sent.")]
+        [LoggerMessage(9724, LogLevel.Information, "Sync back: topic {TopicId} is already {Target} on hh.ru; nothing sent.")]
         public static partial void AlreadyThere(ILogger logger, string topicId, string target);
 
-        [LoggerMessage(9705, LogLevel.Information, "Sync back: topic {TopicId}: another instance claimed the action to {Target}; this one sends nothing.")]
+        [LoggerMessage(9725, LogLevel.Information, "Sync back: topic {TopicId}: another instance claimed the action to {Target}; this one sends nothing.")]
         public static partial void LostClaim(ILogger logger, string topicId, string target);
 
-        [LoggerMessage(9706, LogLevel.Information, "Sync back: topic {TopicId}: hh.ru action {Action} done ({Source}).")]
+        [LoggerMessage(9726, LogLevel.Information, "Sync back: topic {TopicId}: hh.ru action {Action} done ({Source}).")]
         public static partial void Sent(ILogger logger, string topicId, string action, string source);
 
-        [LoggerMessage(9707, LogLevel.Warning, "Sync back: topic {TopicId}: the move to {Target} was not made on hh.ru: {Reason}.")]
+        [LoggerMessage(9727, LogLevel.Warning, "Sync back: topic {TopicId}: the move to {Target} was not made on hh.ru: {Reason}.")]
         public static partial void Refused(ILogger logger, string topicId, string target, string reason);
 
-        [LoggerMessage(9708, LogLevel.Warning, "Sync back: topic {TopicId}: hh.ru's answer to the action to {Target} was lost ({Detail}); re-read before any re-send.")]
+        [LoggerMessage(9728, LogLevel.Warning, "Sync back: topic {TopicId}: hh.ru's answer to the action to {Target} was lost ({Detail}); re-read before any re-send.")]
         public static partial void AnswerLost(ILogger logger, string topicId, string target, string detail);
 
-        [LoggerMessage(9709, LogLevel.Warning, "Sync back: the refusal comment on topic {TopicId}'s record was not written ({Kind}).")]
+        [LoggerMessage(9729, LogLevel.Warning, "Sync back: the refusal comment on topic {TopicId}'s record was not written ({Kind}).")]
         public static partial void CommentFailed(ILogger logger, string topicId, string kind);
 
-        [LoggerMessage(9710, LogLevel.Warning, "Sync back: Bitrix24 trouble ({Kind}: {Reason}); tried again later.")]
+        [LoggerMessage(9730, LogLevel.Warning, "Sync back: Bitrix24 trouble ({Kind}: {Reason}); tried again later.")]
         public static partial void CrmTrouble(ILogger logger, string kind, string reason);
 
-        [LoggerMessage(9711, LogLevel.Debug, "Sync back: {Entity} {Id} is not in Bitrix24 (deleted?); nothing to do.")]
+        [LoggerMessage(9731, LogLevel.Debug, "Sync back: {Entity} {Id} is not in Bitrix24 (deleted?); nothing to do.")]
         public static partial void NotInCrm(ILogger logger, string entity, long id);
 
-        [LoggerMessage(9712, LogLevel.Information, "Sync back: {Summary}.")]
+        [LoggerMessage(9732, LogLevel.Information, "Sync back: {Summary}.")]
         public static partial void Fallback(ILogger logger, string summary);
     }
 }

@@ -56,7 +56,7 @@ public sealed partial class RescueTokenStore(FileTokenVault file, string path, I
 
     private static partial class Log
     {
-        [LoggerMessage(1101, LogLevel.Warning, "Rescue token file: {Reason}")]
+        [LoggerMessage(1191, LogLevel.Warning, "Rescue token file: {Reason}")]
         public static partial void Failed(ILogger logger, string reason);
     }
 }

@@ -170,7 +170,7 @@ public sealed class OwnDatabaseMirrorTests
 
         Assert.True(pass.Ok, pass.Problem);
         Assert.Equal(0, again.Backfilled);
-        var backfilled = Assert.Single(after.LogsWithId(9102));
+        var backfilled = Assert.Single(after.LogsWithId(9802));
         Assert.Contains("back-filled 30 record(s)", backfilled.Message, StringComparison.Ordinal);
         Assert.True((await Outbox(after).GetStateAsync(CancellationToken.None)).Backfilled);
         Assert.Equal(25L, await Postgres.ScalarAsync<long>(cs, "SELECT count(*) FROM hh.vacancies"));

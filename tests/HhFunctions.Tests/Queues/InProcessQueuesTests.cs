@@ -76,7 +76,7 @@ public sealed class InProcessQueuesTests
         Assert.Equal(QueueLimits.MaxDequeueCount, kit.Attempts);
         Assert.Equal(1, kit.Queue.Poisoned);
         Assert.Equal(0, kit.Queue.Pending);
-        Assert.Single(kit.Logs.GetSnapshot(), r => r.Id.Id == 7002 && r.Level == LogLevel.Error);
+        Assert.Single(kit.Logs.GetSnapshot(), r => r.Id.Id == 7702 && r.Level == LogLevel.Error);
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public sealed class InProcessQueuesTests
         public int Attempts => Volatile.Read(ref AttemptCount);
 
         /// <summary>Retries planned so far (logged once the retry's timer is set, so advancing the clock then cannot miss it).</summary>
-        public int Retries => Logs.GetSnapshot().Count(r => r.Id.Id == 7001);
+        public int Retries => Logs.GetSnapshot().Count(r => r.Id.Id == 7701);
 
         public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
 

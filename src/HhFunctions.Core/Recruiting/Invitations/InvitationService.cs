@@ -524,16 +524,16 @@ public sealed partial class InvitationService(
 
     private static partial class Log
     {
-        [LoggerMessage(9601, LogLevel.Information, "Invitations: resume {ResumeId} invited to vacancy {VacancyId} (topic {TopicId}).")]
+        [LoggerMessage(9641, LogLevel.Information, "Invitations: resume {ResumeId} invited to vacancy {VacancyId} (topic {TopicId}).")]
         public static partial void Invited(ILogger logger, string resumeId, string vacancyId, string topicId);
 
-        [LoggerMessage(9602, LogLevel.Information, "Invitations: resume {ResumeId} not invited to vacancy {VacancyId} ({Outcome}).")]
+        [LoggerMessage(9642, LogLevel.Information, "Invitations: resume {ResumeId} not invited to vacancy {VacancyId} ({Outcome}).")]
         public static partial void NotSent(ILogger logger, string resumeId, string vacancyId, string outcome);
 
-        [LoggerMessage(9603, LogLevel.Warning, "Invitations: the answer to the invitation of resume {ResumeId} to vacancy {VacancyId} was lost ({Detail}); hh.ru is looked at before anything is sent again.")]
+        [LoggerMessage(9643, LogLevel.Warning, "Invitations: the answer to the invitation of resume {ResumeId} to vacancy {VacancyId} was lost ({Detail}); hh.ru is looked at before anything is sent again.")]
         public static partial void Lost(ILogger logger, string resumeId, string vacancyId, string detail);
 
-        [LoggerMessage(9604, LogLevel.Information, "Invitations: /import of resume {ResumeId} queued {Topics} topic(s).")]
+        [LoggerMessage(9644, LogLevel.Information, "Invitations: /import of resume {ResumeId} queued {Topics} topic(s).")]
         public static partial void Import(ILogger logger, string resumeId, int topics);
     }
 }
