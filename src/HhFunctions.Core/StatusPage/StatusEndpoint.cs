@@ -88,12 +88,13 @@ public sealed class StatusService(IStateStore state, SetupLinks links, FormToken
             _ => "valid",
         };
 
-        // The page's setup link and its forms' antiforgery value, stored in one write before they are shown.
-        var (linkToken, link) = withConnectLink ? links.New() : default;
+        // The page's setup link (only when hh.ru access is set up: without it the page offers no Connect link) and its
+        // forms' antiforgery value, stored in one write before they are shown.
+        var (linkToken, link) = withConnectLink && hh.Value.HasCredentials ? links.New() : default;
         var form = withConnectLink ? forms.New() : null;
-        if (linkToken is not null && form is not null)
+        if (form is not null)
         {
-            await state.SaveOneTimeTokensAsync([linkToken, form], ct);
+            await state.SaveOneTimeTokensAsync(linkToken is null ? [form] : [linkToken, form], ct);
         }
 
         return new StatusModel(now, hh.Value.HasCredentials, account.Status, account.DisplayName, tokenState, account.TokenExpiresAt, account.Problem, account.Paused, resumes, runs, link)

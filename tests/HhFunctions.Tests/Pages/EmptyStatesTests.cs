@@ -55,6 +55,24 @@ public sealed class EmptyStatesTests
         Assert.Contains("id=\"import-tokens\"", html, StringComparison.Ordinal); // a pair can be imported without client credentials
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task StatusPage_View_StoresASetupLinkOnlyWhenItCanBeShown(bool hhSet)
+    {
+        using var app = hhSet ? new AppFactory() : FreshInstall();
+
+        var html = await GetAsync(app, "/api/status");
+
+        var stored = Directory.GetFiles(app.DataPath, "one-time-tokens.json", SearchOption.AllDirectories)
+            .SelectMany(f => System.Text.Json.JsonDocument.Parse(File.ReadAllText(f)).RootElement.EnumerateArray())
+            .Select(t => t.GetProperty("purpose").GetString())
+            .ToList();
+        Assert.Equal(hhSet ? [OneTimePurpose.SetupLink, OneTimePurpose.FormToken] : [OneTimePurpose.FormToken], stored);
+        Assert.Equal(hhSet, html.Contains("id=\"connect\"", StringComparison.Ordinal));
+        Assert.Contains("id=\"import-tokens\"", html, StringComparison.Ordinal); // the forms stay, with their stored value
+    }
+
     [Fact]
     public async Task StatusPage_HhSetButNothingToWatch_FirstStepsMarkWhatIsDoneAndConnectStays()
     {
