@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Azure;
 using Azure.Data.Tables;
 using HhFunctions.Configuration;
 using HhFunctions.State;
@@ -63,44 +62,8 @@ public sealed class TableApplicationStore(TableServiceClient service, IOptions<S
         where T : class
     {
         var table = await _tables.GetAsync("Applications", ct);
-        for (var attempt = 0; ; attempt++)
-        {
-            var existing = await Guard(() => table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: ct));
-            var found = existing.HasValue && existing.Value is not null;
-            var current = found ? Read<T>(existing.Value!) : null;
-            var next = change(current);
-            if (next is null || ReferenceEquals(next, current))
-            {
-                return (current, false);
-            }
-
-            var entity = TableEntities.Serialize(partition, row, next, Json);
-            try
-            {
-                if (found)
-                {
-                    await table.UpdateEntityAsync(entity, existing.Value!.ETag, TableUpdateMode.Replace, ct);
-                }
-                else
-                {
-                    await table.AddEntityAsync(entity, ct);
-                }
-
-                return (next, true);
-            }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 10)
-            {
-                // Another writer got there first: read again and re-apply the change.
-            }
-            catch (RequestFailedException ex)
-            {
-                throw new StateStoreException($"Table storage refused the application update (HTTP {ex.Status}).", ex);
-            }
-            catch (AggregateException ex) when (IsUnreachable(ex))
-            {
-                throw Unreachable(ex);
-            }
-        }
+        var (_, after, changed) = await TableEntities.UpdateRowAsync(table, partition, row, change, Json, "the application update", ct);
+        return (after, changed);
     }
 
     /// <summary>hh.ru vacancy ids are digits; anything else is hex-encoded so it is a valid row key.</summary>

@@ -71,7 +71,7 @@ public sealed class TableRecruitingStore(TableServiceClient service, IOptions<St
         var table = await _tables.GetAsync(TableName, ct);
         var row = RecruitingKeys.Topic(topicId);
         // Index rows are added before the topic enters a list and removed after it leaves.
-        var (before, after, changed) = await UpdateRowAsync(table, "topic", row, change, ct, async (was, now) =>
+        var (before, after, changed) = await UpdateRowAsync(table, "topic", row, change, Json, "the recruiting update", ct, async (was, now) =>
         {
             await IndexAsync(table, "outbox", row, false, RecruitingKeys.InOutbox(now) && !RecruitingKeys.InOutbox(was), ct);
             await IndexAsync(table, "failed", row, false, now?.Status == TopicStatus.Failed && was?.Status != TopicStatus.Failed, ct);
@@ -117,7 +117,7 @@ public sealed class TableRecruitingStore(TableServiceClient service, IOptions<St
     {
         ArgumentNullException.ThrowIfNull(change);
         var table = await _tables.GetAsync(TableName, ct);
-        var (_, after, _) = await UpdateRowAsync<RecruitingState>(table, "state", "current", s => change(s ?? RecruitingState.Empty), ct);
+        var (_, after, _) = await UpdateRowAsync<RecruitingState>(table, "state", "current", s => change(s ?? RecruitingState.Empty), Json, "the recruiting update", ct);
         return after ?? RecruitingState.Empty;
     }
 
@@ -144,7 +144,7 @@ public sealed class TableRecruitingStore(TableServiceClient service, IOptions<St
     {
         ArgumentNullException.ThrowIfNull(change);
         var table = await _tables.GetAsync(TableName, ct);
-        var (_, after, changed) = await UpdateRowAsync(table, "vacancy", RecruitingKeys.Topic(vacancyId), change, ct);
+        var (_, after, changed) = await UpdateRowAsync(table, "vacancy", RecruitingKeys.Topic(vacancyId), change, Json, "the recruiting update", ct);
         return (after, changed);
     }
 
@@ -190,54 +190,5 @@ public sealed class TableRecruitingStore(TableServiceClient service, IOptions<St
         }
 
         return [.. found.OrderBy(r => r.FirstSeenAt).ThenBy(r => r.TopicId, StringComparer.Ordinal).Take(max)];
-    }
-
-    private static async Task<(T? Before, T? After, bool Changed)> UpdateRowAsync<T>(
-        TableClient table, string partition, string row, Func<T?, T?> change, CancellationToken ct, Func<T?, T, Task>? beforeWrite = null)
-        where T : class
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var existing = await Guard(() => table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: ct));
-            var found = existing.HasValue && existing.Value is not null;
-            var current = found ? Deserialize<T>(existing.Value!, Json) : null;
-            var next = change(current);
-            if (next is null || ReferenceEquals(next, current))
-            {
-                return (current, current, false);
-            }
-
-            if (beforeWrite is not null)
-            {
-                await beforeWrite(current, next);
-            }
-
-            var entity = Serialize(partition, row, next, Json);
-            try
-            {
-                if (found)
-                {
-                    await table.UpdateEntityAsync(entity, existing.Value!.ETag, TableUpdateMode.Replace, ct);
-                }
-                else
-                {
-                    await table.AddEntityAsync(entity, ct);
-                }
-
-                return (current, next, true);
-            }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 10)
-            {
-                // Another writer got there first: read again and re-apply the change.
-            }
-            catch (RequestFailedException ex)
-            {
-                throw new StateStoreException($"Table storage refused the recruiting update (HTTP {ex.Status}).", ex);
-            }
-            catch (AggregateException ex) when (IsUnreachable(ex))
-            {
-                throw Unreachable(ex);
-            }
-        }
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Azure;
 using Azure.Data.Tables;
 using HhFunctions.Configuration;
 using HhFunctions.State;
@@ -35,7 +34,7 @@ public sealed class TableInvitationStore(TableServiceClient service, IOptions<St
     {
         ArgumentNullException.ThrowIfNull(change);
         var table = await _tables.GetAsync(TableName, ct);
-        var (after, changed) = await UpdateRowAsync(table, "invite", InvitationKeys.Of(resumeId, vacancyId), change, ct);
+        var (_, after, changed) = await UpdateRowAsync(table, "invite", InvitationKeys.Of(resumeId, vacancyId), change, Json, "the invitation update", ct);
         return (after, changed);
     }
 
@@ -49,50 +48,7 @@ public sealed class TableInvitationStore(TableServiceClient service, IOptions<St
     {
         ArgumentNullException.ThrowIfNull(change);
         var table = await _tables.GetAsync(TableName, ct);
-        var (after, changed) = await UpdateRowAsync<NotifyState>(table, "notify", "current", s => change(s ?? NotifyState.Empty), ct);
+        var (_, after, changed) = await UpdateRowAsync<NotifyState>(table, "notify", "current", s => change(s ?? NotifyState.Empty), Json, "the invitation update", ct);
         return (after ?? NotifyState.Empty, changed);
-    }
-
-    private static async Task<(T? After, bool Changed)> UpdateRowAsync<T>(TableClient table, string partition, string row, Func<T?, T?> change, CancellationToken ct)
-        where T : class
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var existing = await Guard(() => table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: ct));
-            var found = existing.HasValue && existing.Value is not null;
-            var current = found ? Deserialize<T>(existing.Value!, Json) : null;
-            var next = change(current);
-            if (next is null || ReferenceEquals(next, current))
-            {
-                return (current, false);
-            }
-
-            var entity = Serialize(partition, row, next, Json);
-            try
-            {
-                if (found)
-                {
-                    await table.UpdateEntityAsync(entity, existing.Value!.ETag, TableUpdateMode.Replace, ct);
-                }
-                else
-                {
-                    await table.AddEntityAsync(entity, ct); // the conditional insert: a second claimant gets 409 and re-reads
-                }
-
-                return (next, true);
-            }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 10)
-            {
-                // Another writer got there first: read again and re-apply the change.
-            }
-            catch (RequestFailedException ex)
-            {
-                throw new StateStoreException($"Table storage refused the invitation update (HTTP {ex.Status}).", ex);
-            }
-            catch (AggregateException ex) when (IsUnreachable(ex))
-            {
-                throw Unreachable(ex);
-            }
-        }
     }
 }
