@@ -2,10 +2,7 @@ using System.Globalization;
 using HhFunctions.Queues;
 using HhFunctions.Bumping;
 using HhFunctions.OAuth;
-using HhFunctions.State;
 using HhFunctions.Tokens;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Primitives;
 using HhFunctions.Pages;
 
 namespace HhFunctions.OAuth;
@@ -19,7 +16,7 @@ public sealed record AccessFormAnswer(int Status, string Title, string Message, 
 /// the function key travels with them) carrying a single-use antiforgery value minted with the page; a cross-site
 /// POST is refused. Nothing posted is echoed. The answers are <see cref="FormAnswerView"/> and <see cref="ConnectedView"/>.
 /// </summary>
-public sealed class AccessPages(IStateStore state, AccountConnector connector, IQueue<BumpRequest> bumps, TimeProvider time)
+public sealed class AccessPages(FormTokens forms, AccountConnector connector, IQueue<BumpRequest> bumps, TimeProvider time)
 {
     /// <summary>How long a rendered form can be sent.</summary>
     public static readonly TimeSpan FormLifetime = TimeSpan.FromHours(1);
@@ -33,51 +30,24 @@ public sealed class AccessPages(IStateStore state, AccountConnector connector, I
     /// <summary>Handles a POSTed form: antiforgery first, then the code or the pair. Nothing posted is echoed.</summary>
     public async Task<AccessFormAnswer> HandlePostAsync(string? body, string? fetchSite, CancellationToken ct)
     {
-        if (string.Equals(fetchSite, "cross-site", StringComparison.OrdinalIgnoreCase))
+        var form = await forms.ReadAsync(body, fetchSite, AntiforgeryField, OAuthFlow.MaxParameterLength, ct);
+        if (form.Refusal != FormRefusal.None)
         {
-            return await RefusedAsync(403, "Form refused", "This form was sent from another site; only the status page itself can send it.");
-        }
-
-        Dictionary<string, StringValues> form;
-        try
-        {
-            form = QueryHelpers.ParseQuery(body ?? string.Empty);
-        }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
-        {
-            return await RefusedAsync(400, "Form unreadable", "The form could not be read. Reload the status page and try again.");
-        }
-
-        if (form.Values.Any(v => v.Count > 1))
-        {
-            return await RefusedAsync(400, "Form unreadable", "The form repeats a field. Reload the status page and try again.");
-        }
-
-        var token = Field(form, AntiforgeryField);
-        var consumed = string.IsNullOrEmpty(token) || token.Length > OAuthFlow.MaxParameterLength
-            ? ConsumeResult.Unknown
-            : await state.ConsumeOneTimeTokenAsync(OneTimePurpose.FormToken, token, time.GetUtcNow(), ct);
-        switch (consumed)
-        {
-            case ConsumeResult.Expired:
-                return await RefusedAsync(403, "Form expired", $"The form is older than {FormLifetime.TotalMinutes:0} minutes. Reload the status page and send it again.");
-            case ConsumeResult.AlreadyUsed:
-                return await RefusedAsync(403, "Form already sent", "This form was already sent once. Reload the status page to send it again.");
-            case ConsumeResult.Unknown:
-                return await RefusedAsync(403, "Form refused", "The form does not come from this app's status page (its antiforgery value is missing or unknown). Reload the status page and send it from there.");
+            var (status, title, message) = FormRefusals.Answer(form.Refusal, "status page");
+            return await RefusedAsync(status, title, message);
         }
 
         CallbackResult result;
-        switch (Field(form, FormField))
+        switch (form.Field(FormField))
         {
             case "bump":
                 await bumps.SendAsync(new BumpRequest(BumpRequestHandler.StatusPageTrigger, time.GetUtcNow()), ct);
                 return await AnswerAsync(202, "Raise queued", "The run starts in a moment and raises every resume hh.ru allows now; reload the status page to see its result.", "The run starts in a moment and raises every resume hh.ru allows now.", refused: false);
             case "code":
-                result = await connector.ConnectWithPastedAsync(Field(form, "pasted"), ct);
+                result = await connector.ConnectWithPastedAsync(form.Field("pasted"), ct);
                 break;
             case "tokens":
-                var expires = Field(form, "expires");
+                var expires = form.Field("expires");
                 DateTimeOffset? expiresAt = null;
                 if (!string.IsNullOrWhiteSpace(expires))
                 {
@@ -89,7 +59,7 @@ public sealed class AccessPages(IStateStore state, AccountConnector connector, I
                     expiresAt = parsed;
                 }
 
-                result = await connector.ImportAsync(Field(form, "access"), Field(form, "refresh"), expiresAt, ImportSource.StatusPage, ct);
+                result = await connector.ImportAsync(form.Field("access"), form.Field("refresh"), expiresAt, ImportSource.StatusPage, ct);
                 break;
             default:
                 return await RefusedAsync(400, "Unknown form", "The form does not say what to do. Reload the status page and try again.");
@@ -122,9 +92,6 @@ public sealed class AccessPages(IStateStore state, AccountConnector connector, I
         CallbackError.Configuration => "Not configured",
         _ => "Not connected",
     };
-
-    private static string Field(Dictionary<string, StringValues> form, string name) =>
-        form.TryGetValue(name, out var v) ? v.ToString() : string.Empty;
 
     private static Task<AccessFormAnswer> RefusedAsync(int status, string title, string message) =>
         AnswerAsync(status, title, message, message, refused: true);

@@ -1,13 +1,10 @@
 using System.Globalization;
 using HhFunctions.OAuth;
 using HhFunctions.Pages;
-using HhFunctions.State;
 using HhFunctions.Web;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
 
 namespace HhFunctions.Recruiting;
 
@@ -21,7 +18,6 @@ public sealed partial class DeskEndpoints(
     DeskService desk,
     DeskExport export,
     IRecruitingStore store,
-    IStateStore state,
     PortalUsers users,
     FormTokens forms,
     IOptions<RecruitingOptions> recruiting,
@@ -89,52 +85,24 @@ public sealed partial class DeskEndpoints(
     /// <summary>The assignee form: antiforgery first, then the vacancy and the user. Returns the answer's status, title and message.</summary>
     public async Task<(int Status, string Title, string Message)> HandleAsync(string? body, string? fetchSite, CancellationToken ct)
     {
-        if (string.Equals(fetchSite, "cross-site", StringComparison.OrdinalIgnoreCase))
+        var form = await forms.ReadAsync(body, fetchSite, AntiforgeryField, OAuthFlow.MaxParameterLength, ct);
+        if (form.Refusal != FormRefusal.None)
         {
-            return (403, "Form refused", "This form was sent from another site; only the desk itself can send it.");
+            return FormRefusals.Answer(form.Refusal, "desk");
         }
 
-        Dictionary<string, StringValues> form;
-        try
-        {
-            form = QueryHelpers.ParseQuery(body ?? string.Empty);
-        }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
-        {
-            return (400, "Form unreadable", "The form could not be read. Reload the desk and try again.");
-        }
-
-        if (form.Values.Any(v => v.Count > 1))
-        {
-            return (400, "Form unreadable", "The form repeats a field. Reload the desk and try again.");
-        }
-
-        var token = Field(form, AntiforgeryField);
-        var consumed = string.IsNullOrEmpty(token) || token.Length > OAuthFlow.MaxParameterLength
-            ? ConsumeResult.Unknown
-            : await state.ConsumeOneTimeTokenAsync(OneTimePurpose.FormToken, token, time.GetUtcNow(), ct);
-        switch (consumed)
-        {
-            case ConsumeResult.Expired:
-                return (403, "Form expired", $"The form is older than {AccessPages.FormLifetime.TotalMinutes:0} minutes. Reload the desk and send it again.");
-            case ConsumeResult.AlreadyUsed:
-                return (403, "Form already sent", "This form was already sent once. Reload the desk to send it again.");
-            case ConsumeResult.Unknown:
-                return (403, "Form refused", "The form does not come from this app's desk (its antiforgery value is missing or unknown). Reload the desk and send it from there.");
-        }
-
-        if (Field(form, FormField) != AssigneeForm)
+        if (form.Field(FormField) != AssigneeForm)
         {
             return (400, "Unknown form", "The form does not say what to do. Reload the desk and try again.");
         }
 
-        var vacancyId = Field(form, VacancyField).Trim();
+        var vacancyId = form.Field(VacancyField).Trim();
         if (vacancyId.Length is 0 or > 32 || !vacancyId.All(char.IsAsciiLetterOrDigit))
         {
             return (400, "Not saved", "Choose a vacancy from the list (an hh.ru vacancy id is letters and digits, at most 32). Nothing was changed.");
         }
 
-        var user = Field(form, UserField).Trim();
+        var user = form.Field(UserField).Trim();
         long? assignee = null;
         if (user.Length > 0)
         {
@@ -173,9 +141,6 @@ public sealed partial class DeskEndpoints(
             : $"New records of \"{name}\" go to the default person from now on (Bitrix24__DefaultAssigneeId, or the webhook's user).";
         return (200, "Saved", notChecked ? message + " The user list could not be read from Bitrix24, so the id was not checked." : message);
     }
-
-    private static string Field(Dictionary<string, StringValues> form, string name) =>
-        form.TryGetValue(name, out var v) ? v.ToString() : string.Empty;
 
     private static partial class Log
     {

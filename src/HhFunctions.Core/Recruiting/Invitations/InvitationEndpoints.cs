@@ -1,9 +1,6 @@
 using HhFunctions.Pages;
-using HhFunctions.State;
 using HhFunctions.Web;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
 
 namespace HhFunctions.Recruiting.Invitations;
 
@@ -13,11 +10,14 @@ namespace HhFunctions.Recruiting.Invitations;
 /// kept in the state store, and a cross-site POST is refused, so only a recruiter's own click on the app's page can
 /// make an invitation, and a reused or double-clicked form cannot send a second one.
 /// </summary>
-public sealed class InvitationEndpoints(FormTokens tokens, IStateStore state, InvitationService invitations, IOptions<RecruitingOptions> options, TimeProvider time)
+public sealed class InvitationEndpoints(FormTokens tokens, InvitationService invitations, IOptions<RecruitingOptions> options)
 {
     public const string AntiforgeryField = "af";
 
     private const int MaxField = 4096;
+
+    /// <summary>The longest antiforgery value looked up.</summary>
+    private const int MaxToken = 256;
 
     public async Task<IResult> GetAsync(HttpRequest request, CancellationToken ct)
     {
@@ -29,42 +29,27 @@ public sealed class InvitationEndpoints(FormTokens tokens, IStateStore state, In
     public async Task<IResult> PostAsync(HttpRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (string.Equals(request.Headers["Sec-Fetch-Site"].ToString(), "cross-site", StringComparison.OrdinalIgnoreCase))
+        var fetchSite = request.Headers["Sec-Fetch-Site"].ToString();
+        var form = FormTokens.IsCrossSite(fetchSite) // refused before the body is read
+            ? PostedForm.Refused(FormRefusal.CrossSite)
+            : await tokens.ReadAsync(await HttpEndpoints.ReadBodyAsync(request, ct), fetchSite, AntiforgeryField, MaxToken, ct, MaxField);
+        switch (form.Refusal)
         {
-            return Answer(request, 403, "Form refused", "This form was sent from another site; only the app's own page can send it. Nothing was sent to hh.ru.", refused: true);
-        }
-
-        var body = await HttpEndpoints.ReadBodyAsync(request, ct);
-        Dictionary<string, StringValues> form;
-        try
-        {
-            form = QueryHelpers.ParseQuery(body ?? string.Empty);
-        }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
-        {
-            return Answer(request, 400, "Form unreadable", "The form could not be read. Reload the page and try again. Nothing was sent to hh.ru.", refused: true);
-        }
-
-        if (form.Values.Any(v => v.Count > 1) || form.Values.Any(v => v.ToString().Length > MaxField))
-        {
-            return Answer(request, 400, "Form unreadable", "The form repeats a field or has one that is far too long. Reload the page and try again. Nothing was sent to hh.ru.", refused: true);
-        }
-
-        var token = Field(form, AntiforgeryField);
-        var consumed = string.IsNullOrEmpty(token) || token.Length > 256
-            ? ConsumeResult.Unknown
-            : await state.ConsumeOneTimeTokenAsync(OneTimePurpose.FormToken, token, time.GetUtcNow(), ct);
-        switch (consumed)
-        {
-            case ConsumeResult.Expired:
+            case FormRefusal.CrossSite:
+                return Answer(request, 403, "Form refused", "This form was sent from another site; only the app's own page can send it. Nothing was sent to hh.ru.", refused: true);
+            case FormRefusal.Unreadable:
+                return Answer(request, 400, "Form unreadable", "The form could not be read. Reload the page and try again. Nothing was sent to hh.ru.", refused: true);
+            case FormRefusal.RepeatedOrTooLong:
+                return Answer(request, 400, "Form unreadable", "The form repeats a field or has one that is far too long. Reload the page and try again. Nothing was sent to hh.ru.", refused: true);
+            case FormRefusal.Expired:
                 return Answer(request, 403, "Form expired", "The form is too old. Reload the page and send it again. Nothing was sent to hh.ru.", refused: true);
-            case ConsumeResult.AlreadyUsed:
+            case FormRefusal.AlreadyUsed:
                 return Answer(request, 403, "Form already sent", "This form was already sent once (a second click or a reload). Nothing more was sent to hh.ru; reload the page to send another.", refused: true);
-            case ConsumeResult.Unknown:
+            case FormRefusal.UnknownToken:
                 return Answer(request, 403, "Form refused", "The form does not come from this app's page (its antiforgery value is missing or unknown). Nothing was sent to hh.ru; reload the page and send it from there.", refused: true);
         }
 
-        var result = await invitations.InviteAsync(Field(form, "resume"), Field(form, "vacancy"), Field(form, "message"), "desk", ct);
+        var result = await invitations.InviteAsync(form.Field("resume"), form.Field("vacancy"), form.Field("message"), "desk", ct);
         var (status, title) = result.Outcome switch
         {
             InviteOutcome.Invited => (200, "Invited"),
@@ -93,6 +78,4 @@ public sealed class InvitationEndpoints(FormTokens tokens, IStateStore state, In
     private static string Self(HttpRequest request) =>
         "invite" + (request.Query.TryGetValue("code", out var code) && code.Count == 1 ? "?code=" + Uri.EscapeDataString(code[0]!) : string.Empty);
 
-    private static string Field(Dictionary<string, StringValues> form, string name) =>
-        form.TryGetValue(name, out var v) ? v.ToString() : string.Empty;
 }
