@@ -148,6 +148,8 @@ public sealed partial class MirrorPump(
         PostgresException { SqlState: "42501" } pg => $"PostgreSQL refused a change ({pg.MessageText}); the user in Sql__ConnectionString needs to create tables in its database.",
         PostgresException pg => $"PostgreSQL answered {pg.SqlState}: {pg.MessageText}.",
         NpgsqlException { InnerException: SocketException socket } => $"PostgreSQL cannot be reached ({socket.SocketErrorCode}); check Host= and Port= in Sql__ConnectionString, and that the server is up.",
+        // A pooled connection the server or the network dropped mid-use ("Exception while reading from stream").
+        NpgsqlException { InnerException: IOException } => "PostgreSQL cannot be reached (the connection broke off); check Host= and Port= in Sql__ConnectionString, and that the server is up.",
         NpgsqlException { InnerException: TimeoutException } => "PostgreSQL did not answer in time; check Host= and Port= in Sql__ConnectionString, and that the server is up.",
         NpgsqlException { InnerException: System.Security.Authentication.AuthenticationException } => "PostgreSQL's TLS handshake failed; check SSL Mode= in Sql__ConnectionString.",
         NpgsqlException npg => "PostgreSQL could not be used: " + FirstLine(npg.Message),
