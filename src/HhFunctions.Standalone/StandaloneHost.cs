@@ -1,3 +1,4 @@
+using HhFunctions.Configuration;
 using HhFunctions.Bumping;
 using HhFunctions.Queues;
 using HhFunctions.Telegram;
@@ -47,6 +48,7 @@ public static class StandaloneHost
         }
 
         builder.Services.AddHostedService<StartupWarmUp>();
+        builder.Services.AddSingleton<ILocalAddress, StandaloneAddress>(); // links use the port the host listens on
         builder.Services.AddInProcessQueues();
 
         builder.Services.AddHostedService<StandaloneSchedules>();
