@@ -55,16 +55,7 @@ public sealed partial class ApplicationTracker(
         {
             for (var page = 0; page < MaxPages; page++)
             {
-                await pacer.WaitTurnAsync(ct);
-                HhNegotiationPage result;
-                try
-                {
-                    result = await tokens.WithAccessTokenAsync((t, c) => hh.GetNegotiationsPageAsync(t, page, null, c), ct);
-                }
-                finally
-                {
-                    pacer.CallEnded(); // the next page waits the spacing from this answer, not only from this request
-                }
+                var result = await pacer.CallAsync(c => tokens.WithAccessTokenAsync((t, c2) => hh.GetNegotiationsPageAsync(t, page, null, c2), c), ct);
 
                 pages++;
                 all.AddRange(result.Items ?? []);

@@ -260,10 +260,8 @@ public sealed partial class ApplyService(
     {
         try
         {
-            await PaceAsync(ct);
-            var vacancy = await tokens.WithAccessTokenAsync((t, c) => hh.GetVacancyAsync(t, vacancyId, c), ct);
-            await PaceAsync(ct);
-            var page = await tokens.WithAccessTokenAsync((t, c) => hh.GetNegotiationsPageAsync(t, 0, vacancyId, c), ct);
+            var vacancy = await PacedAsync((t, c) => hh.GetVacancyAsync(t, vacancyId, c), ct);
+            var page = await PacedAsync((t, c) => hh.GetNegotiationsPageAsync(t, 0, vacancyId, c), ct);
             var item = page.Items?.FirstOrDefault(n => n.Vacancy?.Id == vacancyId);
             var applied = vacancy.Relations?.Any(r => r is "got_response" or "got_invitation" or "got_rejection") == true;
             return (item is not null || applied, false, item?.Id);
@@ -279,8 +277,7 @@ public sealed partial class ApplyService(
     {
         try
         {
-            await PaceAsync(ct);
-            return await tokens.WithAccessTokenAsync((t, c) => poster.PostAsync(t, vacancyId, resumeId, text, c), ct);
+            return await PacedAsync((t, c) => poster.PostAsync(t, vacancyId, resumeId, text, c), ct);
         }
         catch (HhApiException ex)
         {
@@ -416,11 +413,10 @@ public sealed partial class ApplyService(
                 return Stop(await SkipIdAsync(vacancyId, source, "no_resume", "the account has no published resume to apply with", ct));
             }
 
-            await PaceAsync(ct);
             HhVacancyDetail vacancy;
             try
             {
-                vacancy = await tokens.WithAccessTokenAsync((t, c) => hh.GetVacancyAsync(t, vacancyId, c), ct);
+                vacancy = await PacedAsync((t, c) => hh.GetVacancyAsync(t, vacancyId, c), ct);
             }
             catch (HhApiException ex) when (ex.Error.Kind == HhErrorKind.NotFound)
             {
@@ -469,13 +465,11 @@ public sealed partial class ApplyService(
 
     private async Task<ComposedLetter> ComposeAsync(HhVacancyDetail vacancy, string resumeId, CancellationToken ct)
     {
-        await PaceAsync(ct);
-        var me = await tokens.WithAccessTokenAsync((t, c) => hh.GetMeAsync(t, c), ct);
+        var me = await PacedAsync((t, c) => hh.GetMeAsync(t, c), ct);
         IReadOnlyList<string> skills = [];
         if (vacancy.KeySkills is { Count: > 0 })
         {
-            await PaceAsync(ct);
-            var resume = await tokens.WithAccessTokenAsync((t, c) => hh.GetResumeSkillsAsync(t, resumeId, c), ct);
+            var resume = await PacedAsync((t, c) => hh.GetResumeSkillsAsync(t, resumeId, c), ct);
             skills = CoverLetters.SharedSkills(vacancy.KeySkills.Select(k => k.Name), resume.SkillSet, resume.Skills);
         }
 
@@ -490,8 +484,7 @@ public sealed partial class ApplyService(
             return configured.Trim();
         }
 
-        await PaceAsync(ct);
-        var resumes = await tokens.WithAccessTokenAsync((t, c) => hh.GetMyResumesAsync(t, c), ct);
+        var resumes = await PacedAsync((t, c) => hh.GetMyResumesAsync(t, c), ct);
         return resumes.FirstOrDefault(r => r.Status?.Id == "published")?.Id;
     }
 
@@ -552,7 +545,9 @@ public sealed partial class ApplyService(
         };
 
     /// <summary>Waits for this call's turn on the app's one hh.ru pacer (shared with the watch and the tracker).</summary>
-    private Task PaceAsync(CancellationToken ct) => pacer.WaitTurnAsync(ct);
+    /// <summary>One hh.ru call with the account's token, on the shared pacer (spaced from the previous call's answer).</summary>
+    private Task<T> PacedAsync<T>(Func<string, CancellationToken, Task<T>> call, CancellationToken ct) =>
+        pacer.CallAsync(c => tokens.WithAccessTokenAsync(call, c), ct);
 
     internal static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("dd MMM HH:mm 'UTC'", CultureInfo.InvariantCulture);
 

@@ -34,6 +34,24 @@ public sealed class HhCallPacer(TimeProvider time)
         CallEnded(); // the call goes out now: the next waits at least the spacing from here
     }
 
+    /// <summary>
+    /// Waits its turn, makes <paramref name="call"/>, and books the spacing from the moment it ended, answered or
+    /// failed: the one way to pace a call whose answer may be slow (the next call waits the spacing after it).
+    /// </summary>
+    public async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        await WaitTurnAsync(ct);
+        try
+        {
+            return await call(ct);
+        }
+        finally
+        {
+            CallEnded();
+        }
+    }
+
     /// <summary>The call that waited its turn has ended (or just started): the next one waits the spacing from now.</summary>
     public void CallEnded()
     {

@@ -146,16 +146,6 @@ public sealed class WatchTokens
     private static string Refused(HhError error, string what) =>
         $"hh.ru answered the account's {what} with HTTP {error.StatusCode} ({error.Type ?? error.Kind.ToString()}{(error.Value is null ? string.Empty : "/" + error.Value)})";
 
-    private Func<string, CancellationToken, Task<T>> Paced<T>(Func<string, CancellationToken, Task<T>> call) => async (token, c) =>
-    {
-        await _pacer.WaitTurnAsync(c);
-        try
-        {
-            return await call(token, c);
-        }
-        finally
-        {
-            _pacer.CallEnded();
-        }
-    };
+    private Func<string, CancellationToken, Task<T>> Paced<T>(Func<string, CancellationToken, Task<T>> call) =>
+        (token, c) => _pacer.CallAsync(c2 => call(token, c2), c);
 }

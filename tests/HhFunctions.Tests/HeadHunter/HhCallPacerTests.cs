@@ -32,4 +32,40 @@ public sealed class HhCallPacerTests
         Assert.True(starts[2] - starts[1] >= TimeSpan.FromSeconds(2) + HhCallPacer.MinimumSpacing);
         Assert.True(starts[3] - starts[2] >= HhCallPacer.MinimumSpacing);
     }
+
+    [Fact]
+    public async Task CallAsync_SlowAndFailingCalls_TheNextStartsTheSpacingAfterTheirEnd()
+    {
+        var time = FakeClock.Create();
+        var pacer = new HhCallPacer(time);
+        var starts = new List<DateTimeOffset>();
+        var ends = new List<DateTimeOffset>();
+
+        await time.RunAsync(Task.Run(async () =>
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                try
+                {
+                    _ = await pacer.CallAsync<int>(
+                        async ct =>
+                        {
+                            starts.Add(time.GetUtcNow());
+                            await Task.Delay(TimeSpan.FromSeconds(2), time, ct); // a slow answer
+                            ends.Add(time.GetUtcNow());
+                            return i == 1 ? throw new HhApiException(new HhError(503, HhErrorKind.ServerError, null, null, null, "down")) : i;
+                        },
+                        CancellationToken.None);
+                }
+                catch (HhApiException)
+                {
+                    // the second call fails: the spacing still counts from its end
+                }
+            }
+        }), step: TimeSpan.FromMilliseconds(10));
+
+        Assert.Equal(3, starts.Count);
+        Assert.InRange(starts[1] - ends[0], HhCallPacer.MinimumSpacing, HhCallPacer.MinimumSpacing + TimeSpan.FromMilliseconds(30));
+        Assert.InRange(starts[2] - ends[1], HhCallPacer.MinimumSpacing, HhCallPacer.MinimumSpacing + TimeSpan.FromMilliseconds(30));
+    }
 }
