@@ -39,12 +39,7 @@ public sealed class LogRedactionTests
                 ["Telegram__ApiBaseUrl"] = "http://127.0.0.1:9/",
             },
         };
-        using var process = Process.Start(start)!;
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = CapturedProcess.Start(start);
         try
         {
             using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
@@ -61,7 +56,7 @@ public sealed class LogRedactionTests
                 }
             }
 
-            Assert.True(first is not null, "The app never answered. Output:\n" + output);
+            Assert.True(first is not null, "The app never answered. Output:\n" + process.Output);
             Assert.Equal(HttpStatusCode.BadRequest, first!.StatusCode);
             first.Dispose();
             (await http.GetAsync(new Uri($"api/oauth/link?t={secrets[2]}", UriKind.Relative))).Dispose();
@@ -72,12 +67,11 @@ public sealed class LogRedactionTests
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            await process.DisposeAsync();
             Directory.Delete(workDir, recursive: true);
         }
 
-        var log = output.ToString();
+        var log = process.Output;
         Assert.Contains("HhFunctions running as standalone", log, StringComparison.Ordinal); // the log was on
         Assert.Contains("dbug:", log, StringComparison.Ordinal); // at Trace/Debug, as asked
         foreach (var secret in secrets)

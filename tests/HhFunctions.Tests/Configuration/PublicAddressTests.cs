@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using HhFunctions.Configuration;
 using HhFunctions.HeadHunter;
 using HhFunctions.Standalone;
@@ -63,12 +61,7 @@ public sealed class PublicAddressTests
         start.Environment["HeadHunter__ApiBaseUrl"] = "http://127.0.0.1:9/"; // nothing may leave the machine
         start.Environment["App__PublicBaseUrl"] = null;
         start.Environment["WEBSITE_HOSTNAME"] = null;
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = CapturedProcess.Start(start);
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
@@ -85,21 +78,15 @@ public sealed class PublicAddressTests
                 }
             }
 
-            Assert.True(page is not null, "The app never answered. Output:\n" + output);
+            Assert.True(page is not null, "The app never answered. Output:\n" + process.Output);
             Assert.Contains($"http://127.0.0.1:{port}/api/oauth/link?t=", page, StringComparison.Ordinal);
             Assert.DoesNotContain("localhost:7071", page, StringComparison.Ordinal);
             var line = $"public address http://127.0.0.1:{port}/";
-            for (var wait = 0; wait < 50 && !Snapshot(output).Contains(line, StringComparison.Ordinal); wait++)
-            {
-                await Task.Delay(100); // the console logger writes on its own thread
-            }
-
-            Assert.Contains(line, Snapshot(output), StringComparison.Ordinal);
+            Assert.True(await process.WaitForOutputAsync(line, TimeSpan.FromSeconds(5)), $"no '{line}' in the output:\n{process.Output}");
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            await process.DisposeAsync();
             Directory.Delete(workDir, recursive: true);
         }
     }
@@ -110,14 +97,6 @@ public sealed class PublicAddressTests
             Options.Create(new HhOptions()),
             new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["WEBSITE_HOSTNAME"] = websiteHostName }).Build(),
             local);
-
-    private static string Snapshot(StringBuilder output)
-    {
-        lock (output)
-        {
-            return output.ToString();
-        }
-    }
 
     private static int FreePort()
     {

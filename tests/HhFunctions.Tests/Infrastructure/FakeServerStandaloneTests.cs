@@ -3,10 +3,10 @@ extern alias fakeserver;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using fakeserver::HhFunctions.FakeServer;
 using HhFunctions.Testing;
+using HhFunctions.Tests.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HhFunctions.Tests.Infrastructure;
@@ -59,12 +59,7 @@ public sealed class FakeServerStandaloneTests
                 ["Search__StandaloneScheduler"] = "false",
             },
         };
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = CapturedProcess.Start(start);
         try
         {
             using var http = new HttpClient { BaseAddress = appUrl, Timeout = TimeSpan.FromSeconds(20) };
@@ -79,12 +74,12 @@ public sealed class FakeServerStandaloneTests
                 {
                     return false;
                 }
-            }), "The app never answered. Output:\n" + Output(output));
+            }), "The app never answered. Output:\n" + process.Output);
 
             // Act: connect (the app's /api/oauth/start, the fake's /oauth/authorize, back to the callback), then a candidate responds.
             using var connected = await http.GetAsync(new Uri("api/oauth/start", UriKind.Relative));
-            Assert.True(connected.IsSuccessStatusCode, $"connecting ended with HTTP {(int)connected.StatusCode}. Output:\n{Output(output)}");
-            Assert.True(await EventuallyAsync(() => Task.FromResult(hh.Employer.Subscriptions.Count == 1)), "the app did not subscribe. Output:\n" + Output(output));
+            Assert.True(connected.IsSuccessStatusCode, $"connecting ended with HTTP {(int)connected.StatusCode}. Output:\n{process.Output}");
+            Assert.True(await EventuallyAsync(() => Task.FromResult(hh.Employer.Subscriptions.Count == 1)), "the app did not subscribe. Output:\n" + process.Output);
             using var client = new HttpClient { BaseAddress = fakeUrl };
             using var added = await client.PostAsync(new Uri("/_fake/hh/responses", UriKind.Relative), null); // as the docs' curl -X POST does
             var topic = JsonNode.Parse(await added.Content.ReadAsStringAsync())!["topicId"]!.ToString();
@@ -92,29 +87,20 @@ public sealed class FakeServerStandaloneTests
             var landed = await EventuallyAsync(() => Task.FromResult(topics.All(t => portal.CountByOrigin(1, t) >= 1)), TimeSpan.FromSeconds(60));
 
             // Assert
-            Assert.True(landed, $"leads for {string.Join(", ", topics.Where(t => portal.CountByOrigin(1, t) == 0))} are missing. Output:\n{Output(output)}");
+            Assert.True(landed, $"leads for {string.Join(", ", topics.Where(t => portal.CountByOrigin(1, t) == 0))} are missing. Output:\n{process.Output}");
             Assert.Equal(new Uri(appUrl, $"/api/hh/webhook/{Key}"), hh.Employer.Subscriptions[0].Url);
             Assert.Contains(hh.Employer.DeliveryAttempts, a => a.CallbackId.EndsWith(topic, StringComparison.Ordinal) && a.Outcome == FakeDeliveryOutcome.Accepted);
             Assert.Equal(3, portal.Count(1));
             Assert.Empty(portal.DuplicateOrigins(1));
-            var log = Output(output);
+            var log = process.Output;
             Assert.DoesNotContain(Key, log, StringComparison.Ordinal);
             Assert.DoesNotContain(FakeBitrix24Portal.Secret, log, StringComparison.Ordinal);
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            await process.DisposeAsync();
             await fake.StopAsync();
             Directory.Delete(data, recursive: true);
-        }
-    }
-
-    private static string Output(StringBuilder output)
-    {
-        lock (output)
-        {
-            return output.ToString();
         }
     }
 
