@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using HhFunctions.Web;
@@ -10,8 +11,8 @@ namespace HhFunctions.Pages;
 /// <summary>
 /// Renders the pages' Razor components to HTML on the server: no Blazor runtime, no script, every value HTML-encoded
 /// by the renderer. The components take all they show as parameters, so the renderer needs no app services: it gets
-/// only <see cref="PageEncoder"/>, and a fresh <see cref="HtmlRenderer"/> per page (one renderer keeps every root
-/// component it ever rendered until it is disposed).
+/// only <see cref="PageEncoder"/> and <see cref="PageComponentActivator"/>, and a fresh <see cref="HtmlRenderer"/> per
+/// page (one renderer keeps every root component it ever rendered until it is disposed).
 /// </summary>
 public static class PageRenderer
 {
@@ -49,11 +50,32 @@ public static class PageRenderer
         }
     }
 
-    /// <summary>What the renderer asks its service provider for: only the encoder is given.</summary>
-    private sealed class RendererServices : IServiceProvider
+    /// <summary>What the renderer asks its service provider for: only the encoder and the component activator are given.</summary>
+    internal sealed class RendererServices : IServiceProvider
     {
         public static readonly RendererServices Instance = new();
 
-        public object? GetService(Type serviceType) => serviceType == typeof(HtmlEncoder) ? PageEncoder.Instance : null;
+        public object? GetService(Type serviceType) =>
+            serviceType == typeof(HtmlEncoder) ? PageEncoder.Instance
+            : serviceType == typeof(IComponentActivator) ? PageComponentActivator.Instance
+            : null;
+    }
+}
+
+/// <summary>
+/// Creates the pages' components with their parameterless constructors. The renderer's default activator builds each
+/// component type's factory from a compiled expression tree (to allow constructor injection, which the pages do not
+/// use): some 40 ms of CPU on the first page after a start (tests/startup-bench.sh).
+/// </summary>
+internal sealed class PageComponentActivator : IComponentActivator
+{
+    public static readonly PageComponentActivator Instance = new();
+
+    public IComponent CreateInstance([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] Type componentType)
+    {
+        ArgumentNullException.ThrowIfNull(componentType);
+        return typeof(IComponent).IsAssignableFrom(componentType)
+            ? (IComponent)Activator.CreateInstance(componentType)!
+            : throw new ArgumentException($"{componentType.FullName} is not a component (it does not implement IComponent).", nameof(componentType));
     }
 }
