@@ -1,13 +1,15 @@
 using System.Security.Cryptography;
+using HhFunctions.Configuration;
+using HhFunctions.State;
 
 namespace HhFunctions.Standalone;
 
 /// <summary>
-/// Loads the platform's cryptography (OpenSSL on Linux) and the state files' serializer on a background thread while
-/// the host starts, instead of inside the first status page view (which mints a one-time setup link and form value
-/// and stores them). No side effects: nothing is written.
+/// Loads the platform's random number source and, for the state files that exist, the serializer's metadata, on a
+/// background thread while the host starts, instead of inside the first status page view (which mints a form value
+/// and, with hh.ru access set up, a setup link, and stores them). No side effects: nothing is read or written.
 /// </summary>
-public sealed class StartupWarmUp : IHostedService
+public sealed class StartupWarmUp(IStateStore state, DataFolder data) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -15,7 +17,10 @@ public sealed class StartupWarmUp : IHostedService
             () =>
             {
                 _ = RandomNumberGenerator.GetBytes(32);
-                State.FileStateStore.WarmUp();
+                if (state is FileStateStore)
+                {
+                    FileStateStore.WarmUp(data);
+                }
             },
             CancellationToken.None);
         return Task.CompletedTask;

@@ -12,6 +12,10 @@ namespace HhFunctions.State;
 public sealed class FileStateStore : IStateStore, IDisposable
 {
     private const int MaxRuns = 200;
+    private const string AccountFile = "account.json";
+    private const string ResumesFile = "resumes.json";
+    private const string RunsFile = "runs.json";
+    private const string TokensFile = "one-time-tokens.json";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
@@ -39,7 +43,7 @@ public sealed class FileStateStore : IStateStore, IDisposable
         }
 
         var oldest = tokens.Min(t => t.ExpiresAt);
-        return UpdateListAsync<OneTimeToken, bool>("one-time-tokens.json", list =>
+        return UpdateTokensAsync(list =>
         {
             // Entries expired for more than a day are dropped so the file stays small.
             list.RemoveAll(t => t.ExpiresAt < oldest.AddDays(-1));
@@ -49,7 +53,7 @@ public sealed class FileStateStore : IStateStore, IDisposable
     }
 
     public Task<ConsumeResult> ConsumeOneTimeTokenAsync(string purpose, string value, DateTimeOffset now, CancellationToken ct) =>
-        UpdateListAsync<OneTimeToken, ConsumeResult>("one-time-tokens.json", list =>
+        UpdateTokensAsync(list =>
         {
             var index = list.FindIndex(t => t.Purpose == purpose && t.Value == value);
             if (index < 0)
@@ -68,12 +72,12 @@ public sealed class FileStateStore : IStateStore, IDisposable
         }, ct);
 
     public async Task<AccountState> GetAccountAsync(CancellationToken ct) =>
-        await ReadAsync<AccountState>("account.json", ct) ?? AccountState.Empty;
+        await ReadAsync<AccountState>(AccountFile, ct) ?? AccountState.Empty;
 
     public Task<AccountState> UpdateAccountAsync(Func<AccountState, AccountState> change, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(change);
-        return UpdateFileAsync<AccountState, AccountState>("account.json", current =>
+        return UpdateFileAsync<AccountState, AccountState>(AccountFile, current =>
         {
             var next = change(current ?? AccountState.Empty);
             return (next, next);
@@ -81,12 +85,12 @@ public sealed class FileStateStore : IStateStore, IDisposable
     }
 
     public async Task<IReadOnlyList<ResumeState>> GetResumesAsync(CancellationToken ct) =>
-        await ReadAsync<List<ResumeState>>("resumes.json", ct) ?? [];
+        await ReadAsync<List<ResumeState>>(ResumesFile, ct) ?? [];
 
     public Task SaveResumeAsync(ResumeState resumeState, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(resumeState);
-        return UpdateListAsync<ResumeState, bool>("resumes.json", list =>
+        return UpdateListAsync<ResumeState, bool>(ResumesFile, list =>
         {
             list.RemoveAll(r => r.ResumeId == resumeState.ResumeId);
             list.Add(resumeState);
@@ -95,7 +99,7 @@ public sealed class FileStateStore : IStateStore, IDisposable
     }
 
     public Task AddRunAsync(RunRecord run, CancellationToken ct) =>
-        UpdateListAsync<RunRecord, bool>("runs.json", list =>
+        UpdateListAsync<RunRecord, bool>(RunsFile, list =>
         {
             list.Insert(0, run);
             if (list.Count > MaxRuns)
@@ -107,18 +111,60 @@ public sealed class FileStateStore : IStateStore, IDisposable
         }, ct);
 
     public async Task<IReadOnlyList<RunRecord>> GetRecentRunsAsync(int count, CancellationToken ct) =>
-        (await ReadAsync<List<RunRecord>>("runs.json", ct) ?? []).OrderByDescending(r => r.StartedAt).Take(count).ToList();
+        (await ReadAsync<List<RunRecord>>(RunsFile, ct) ?? []).OrderByDescending(r => r.StartedAt).Take(count).ToList();
 
     public void Dispose() => _files.Dispose();
 
-    /// <summary>Builds the serializer's metadata for the state files in memory (no file is touched), e.g. while the host starts.</summary>
-    public static void WarmUp()
+    /// <summary>
+    /// Builds the serializer's metadata for the state files that exist under <paramref name="data"/> (none are read or
+    /// written here), e.g. while the host starts, so that the first status page does not pay for it. A fresh install has
+    /// none of them, and then nothing is built: its first page reads no state file.
+    /// </summary>
+    public static void WarmUp(DataFolder data)
     {
-        var tokens = JsonSerializer.SerializeToUtf8Bytes(new List<OneTimeToken> { new("warm-up", "warm-up", DateTimeOffset.UnixEpoch, null) }, Json);
-        _ = JsonSerializer.Deserialize<List<OneTimeToken>>(tokens, Json);
-        _ = JsonSerializer.Deserialize<AccountState>(JsonSerializer.SerializeToUtf8Bytes(AccountState.Empty, Json), Json);
-        _ = JsonSerializer.Deserialize<List<ResumeState>>("[]"u8, Json);
-        _ = JsonSerializer.Deserialize<List<RunRecord>>("[]"u8, Json);
+        ArgumentNullException.ThrowIfNull(data);
+        var folder = data.Combine("state");
+        if (File.Exists(Path.Combine(folder, AccountFile)))
+        {
+            _ = JsonSerializer.Deserialize<AccountState>(JsonSerializer.SerializeToUtf8Bytes(AccountState.Empty, Json), Json);
+        }
+
+        if (File.Exists(Path.Combine(folder, ResumesFile)))
+        {
+            _ = JsonSerializer.Deserialize<List<ResumeState>>("[]"u8, Json);
+        }
+
+        if (File.Exists(Path.Combine(folder, RunsFile)))
+        {
+            _ = JsonSerializer.Deserialize<List<RunRecord>>("[]"u8, Json);
+        }
+    }
+
+    /// <summary>
+    /// The one-time tokens file changes on every status page view (its form value), so it is read and written without
+    /// the serializer (<see cref="OneTimeTokenFile"/>), in the same shape.
+    /// </summary>
+    private Task<TResult> UpdateTokensAsync<TResult>(Func<List<OneTimeToken>, TResult> change, CancellationToken ct) =>
+        _files.LockedAsync(
+            async () =>
+            {
+                var list = await _files.ReadBytesAsync(TokensFile, ct) is { } bytes ? ParseTokens(bytes) : [];
+                var result = change(list);
+                await _files.WriteBytesAsync(TokensFile, OneTimeTokenFile.Write(list), ct);
+                return result;
+            },
+            ct);
+
+    private List<OneTimeToken> ParseTokens(byte[] bytes)
+    {
+        try
+        {
+            return OneTimeTokenFile.Parse(bytes);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
+        {
+            throw new StateStoreException($"The state file {Path.Combine(_files.Folder, TokensFile)} is not valid JSON; move it away to start fresh.", ex);
+        }
     }
 
     private Task<T?> ReadAsync<T>(string file, CancellationToken ct) =>
@@ -146,5 +192,4 @@ public sealed class FileStateStore : IStateStore, IDisposable
 [JsonSerializable(typeof(AccountState))]
 [JsonSerializable(typeof(List<ResumeState>))]
 [JsonSerializable(typeof(List<RunRecord>))]
-[JsonSerializable(typeof(List<OneTimeToken>))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;

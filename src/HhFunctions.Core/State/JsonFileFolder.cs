@@ -49,14 +49,29 @@ public sealed class JsonFileFolder(string folder, string lockFile, JsonSerialize
         }
     }
 
-    public async Task WriteAsync<T>(string file, T value, CancellationToken ct)
+    /// <summary>The file's bytes, or null when it does not exist.</summary>
+    public async Task<byte[]?> ReadBytesAsync(string file, CancellationToken ct)
+    {
+        var path = Path.Combine(folder, file);
+        return File.Exists(path) ? await File.ReadAllBytesAsync(path, ct) : null;
+    }
+
+    public Task WriteAsync<T>(string file, T value, CancellationToken ct) =>
+        ReplaceAsync(file, stream => JsonSerializer.SerializeAsync(stream, value, json, ct));
+
+    /// <summary>Writes <paramref name="bytes"/> as the file, as <see cref="WriteAsync"/> does.</summary>
+    public Task WriteBytesAsync(string file, byte[] bytes, CancellationToken ct) =>
+        ReplaceAsync(file, stream => stream.WriteAsync(bytes, ct).AsTask());
+
+    /// <summary>The file replaced atomically: written to a temp file beside it, then renamed over it.</summary>
+    private async Task ReplaceAsync(string file, Func<Stream, Task> write)
     {
         var path = Path.Combine(folder, file);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!); // the folder, or a subfolder of it (recruiting's topics/, people/)
         var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         await using (var stream = File.Create(temp))
         {
-            await JsonSerializer.SerializeAsync(stream, value, json, ct);
+            await write(stream);
         }
 
         File.Move(temp, path, overwrite: true);

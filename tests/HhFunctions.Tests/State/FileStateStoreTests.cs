@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using HhFunctions.Configuration;
 using HhFunctions.State;
 using Microsoft.Extensions.Options;
@@ -67,5 +69,61 @@ public sealed class FileStateStoreTests : StateStoreTests, IDisposable
         var ex = await Assert.ThrowsAsync<StateStoreException>(() => store.GetResumesAsync(CancellationToken.None));
 
         Assert.Contains("resumes.json", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConsumeOneTimeTokenAsync_FileWrittenByTheSerializer_ReadAndRewrittenInItsShape()
+    {
+        // one-time-tokens.json as earlier versions wrote it (the serializer, web defaults), with a field this version does not know.
+        var web = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true };
+        var earlier = new List<OneTimeToken>
+        {
+            new(OneTimePurpose.SetupLink, "link-value", T0.AddHours(24), null),
+            new(OneTimePurpose.FormToken, "form-value", T0.AddHours(1), T0.AddMinutes(-5)),
+        };
+        var json = JsonSerializer.SerializeToNode(earlier, web)!.AsArray();
+        json[0]!["note"] = new JsonObject { ["kept"] = "no" };
+        Directory.CreateDirectory(Path.Combine(_folder, "state"));
+        await File.WriteAllTextAsync(Path.Combine(_folder, "state", "one-time-tokens.json"), "\uFEFF" + json.ToJsonString(web));
+        var store = Create();
+
+        Assert.Equal(ConsumeResult.Accepted, await store.ConsumeOneTimeTokenAsync(OneTimePurpose.SetupLink, "link-value", T0, CancellationToken.None));
+        Assert.Equal(ConsumeResult.AlreadyUsed, await store.ConsumeOneTimeTokenAsync(OneTimePurpose.FormToken, "form-value", T0, CancellationToken.None));
+
+        var rewritten = JsonSerializer.Deserialize<List<OneTimeToken>>(await File.ReadAllTextAsync(Path.Combine(_folder, "state", "one-time-tokens.json")), web);
+        Assert.Equal([earlier[0] with { UsedAt = T0 }, earlier[1]], rewritten);
+    }
+
+    [Theory]
+    [InlineData("{ not json")]
+    [InlineData("[{\"purpose\":\"form-token\",\"value\":\"v\"}]")] // no expiry
+    [InlineData("[{\"purpose\":\"form-token\",\"value\":\"v\",\"expiresAt\":\"soon\"}]")]
+    [InlineData("[{\"purpose\":\"form-token\",\"value\":\"v\",\"expiresAt\":\"2026-12-07T10:00:00+00:00\"}")] // cut short
+    public async Task ConsumeOneTimeTokenAsync_TokensFileBroken_ThrowsStateStoreExceptionNamingTheFileAndKeepsIt(string content)
+    {
+        var path = Path.Combine(_folder, "state", "one-time-tokens.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, content);
+        var store = Create();
+
+        var ex = await Assert.ThrowsAsync<StateStoreException>(() => store.ConsumeOneTimeTokenAsync(OneTimePurpose.FormToken, "v", T0, CancellationToken.None));
+
+        Assert.Contains("one-time-tokens.json", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(content, await File.ReadAllTextAsync(path)); // not overwritten: the owner can look at it
+    }
+
+    [Fact]
+    public async Task WarmUp_FreshOrNot_ReadsAndWritesNothing()
+    {
+        FileStateStore.WarmUp(new DataFolder(_folder));
+        Assert.False(Directory.Exists(_folder));
+
+        await Create().SaveResumeAsync(new ResumeState("r1", "Dev", T0, T0.AddHours(4), ResumeOutcome.Raised, null, T0), CancellationToken.None);
+        var before = Directory.GetFiles(_folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+
+        FileStateStore.WarmUp(new DataFolder(_folder)); // with a state file there: reads and writes nothing either
+
+        Assert.Equal(before, Directory.GetFiles(_folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+        Assert.Equal("Dev", Assert.Single(await Create().GetResumesAsync(CancellationToken.None)).Title);
     }
 }
