@@ -11,7 +11,7 @@ namespace HhFunctions.Pages;
 /// <summary>
 /// Renders the pages' Razor components to HTML on the server: no Blazor runtime, no script, every value HTML-encoded
 /// by the renderer. The components take all they show as parameters, so the renderer needs no app services: it gets
-/// only <see cref="PageEncoder"/> and <see cref="PageComponentActivator"/>, and a fresh <see cref="HtmlRenderer"/> per
+/// only <see cref="PageEncoder"/>, <see cref="PageScriptEncoder"/> and <see cref="PageComponentActivator"/>, and a fresh <see cref="HtmlRenderer"/> per
 /// page (one renderer keeps every root component it ever rendered until it is disposed).
 /// </summary>
 public static class PageRenderer
@@ -50,13 +50,14 @@ public static class PageRenderer
         }
     }
 
-    /// <summary>What the renderer asks its service provider for: only the encoder and the component activator are given.</summary>
+    /// <summary>What the renderer asks its service provider for: only the encoders and the component activator are given.</summary>
     internal sealed class RendererServices : IServiceProvider
     {
         public static readonly RendererServices Instance = new();
 
         public object? GetService(Type serviceType) =>
             serviceType == typeof(HtmlEncoder) ? PageEncoder.Instance
+            : serviceType == typeof(JavaScriptEncoder) ? PageScriptEncoder.Instance
             : serviceType == typeof(IComponentActivator) ? PageComponentActivator.Instance
             : null;
     }

@@ -15,9 +15,23 @@ public sealed class PageRendererTests
         var services = PageRenderer.RendererServices.Instance;
 
         Assert.Same(PageEncoder.Instance, services.GetService(typeof(HtmlEncoder)));
+        Assert.Same(PageScriptEncoder.Instance, services.GetService(typeof(JavaScriptEncoder))); // not the default, which builds its tables on first use
         Assert.Same(PageComponentActivator.Instance, services.GetService(typeof(IComponentActivator))); // not the default, which compiles an expression per component type
         Assert.Null(services.GetService(typeof(IServiceProvider)));
         Assert.Null(services.GetService(typeof(NavigationManager)));
+    }
+
+    [Theory]
+    [InlineData("plain Text 42", "plain Text 42")]
+    [InlineData("\"'</script>&", "\\u0022\\u0027\\u003C\\u002Fscript\\u003E\\u0026")]
+    [InlineData("Ёж\n\u2028", "\\u0401\\u0436\\u000A\\u2028")]
+    [InlineData("😀", "\\uD83D\\uDE00")]
+    public void PageScriptEncoder_EscapesAllButAsciiLettersDigitsAndSpaces(string value, string expected)
+    {
+        Assert.Equal(expected, PageScriptEncoder.Instance.Encode(value));
+        using var writer = new StringWriter();
+        PageScriptEncoder.Instance.Encode(writer, "x" + value + "x", 1, value.Length);
+        Assert.Equal(expected, writer.ToString());
     }
 
     [Fact]
