@@ -80,11 +80,34 @@ public static partial class HttpEndpoints
             : PageRenderer.Result<MessageView>(status, MessageView.With(title, detail, StatusLink.For(request)));
     }
 
-    public static IResult Html(int status, string html) => Results.Text(html, "text/html; charset=utf-8", Encoding.UTF8, status);
+    public static IResult Html(int status, string html) => new TextAnswer(status, "text/html; charset=utf-8", html);
 
-    public static IResult Json<T>(int status, T value) => Results.Text(JsonSerializer.Serialize(value, JsonOptions), "application/json; charset=utf-8", Encoding.UTF8, status);
+    public static IResult Json<T>(int status, T value) => new TextAnswer(status, "application/json; charset=utf-8", JsonSerializer.Serialize(value, JsonOptions));
 
-    public static IResult Text(int status, string body) => Results.Text(body, "text/plain; charset=utf-8", Encoding.UTF8, status);
+    public static IResult Text(int status, string body) => new TextAnswer(status, "text/plain; charset=utf-8", body);
+
+    /// <summary>
+    /// A text answer written as given: status, content type (UTF-8 always) and Content-Length, then the body.
+    /// <c>Results.Text</c> would parse the content type and look up the encoding's web name (resource strings) on the
+    /// first answer after a start.
+    /// </summary>
+    private sealed class TextAnswer(int status, string contentType, string body) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
+    {
+        public int? StatusCode => status;
+
+        public string ContentType => contentType;
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            ArgumentNullException.ThrowIfNull(httpContext);
+            var bytes = Encoding.UTF8.GetBytes(body);
+            var response = httpContext.Response;
+            response.StatusCode = status;
+            response.ContentType = contentType;
+            response.ContentLength = bytes.Length;
+            return response.Body.WriteAsync(bytes).AsTask();
+        }
+    }
 
     /// <summary>A 302 to <paramref name="location"/> (absolute), with a short text body for clients that show it.</summary>
     public static IResult Redirect(Uri location)
