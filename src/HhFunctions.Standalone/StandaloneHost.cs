@@ -9,6 +9,7 @@ using HhFunctions.OAuth;
 using HhFunctions.Observability;
 using HhFunctions.Recruiting;
 using HhFunctions.StatusPage;
+using HhFunctions.Composition;
 
 namespace HhFunctions.Standalone;
 
@@ -54,7 +55,7 @@ public static class StandaloneHost
         builder.Services.AddHostedService<StandaloneSchedules>();
 
         // Bot commands arrive by long polling (in Azure, Telegram calls the TelegramWebhook function).
-        var telegram = builder.Configuration.GetSection(TelegramOptions.SectionName).Get<TelegramOptions>() ?? new TelegramOptions();
+        var telegram = builder.Settings(TelegramOptions.SectionName, s => s.Get<TelegramOptions>());
         if (telegram.Polling && telegram.IsConfigured)
         {
             builder.Services.AddHttpClient(TelegramPolling.HttpClientName).RemoveAllLoggers();

@@ -41,7 +41,7 @@ public static class ApplyingExtensions
         services.AddTransient<ApplicationTracker>();
         services.AddTransient<ApplicationsEndpoint>();
         // Standalone: tracked on the host's own schedule, with the bump schedule's switch (in Azure, the TrackApplications timer function).
-        if ((builder.Configuration.GetSection(BumpOptions.SectionName).Get<BumpOptions>() ?? new BumpOptions()).StandaloneScheduler)
+        if (builder.Settings(BumpOptions.SectionName, s => s.Get<BumpOptions>()).StandaloneScheduler)
         {
             services.AddStandaloneSchedule<ApplicationTracker, ApplyOptions>("Standalone TrackApplications", firstEventId: 5011, o => o.TrackSchedule, async (tracker, ct) =>
                 (await tracker.TrackAsync(ct)).Summary);

@@ -4,6 +4,7 @@ using HhFunctions.Queues;
 using HhFunctions.Telegram;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using HhFunctions.Composition;
 
 namespace HhFunctions.Bumping;
 
@@ -26,7 +27,7 @@ public static class BumpingExtensions
         services.AddTransient<Observability.IHealthProbe, BumpHealthProbe>();
 
         // Standalone: the host runs the schedule itself (in Azure, the BumpResumes timer function does).
-        if ((builder.Configuration.GetSection(BumpOptions.SectionName).Get<BumpOptions>() ?? new BumpOptions()).StandaloneScheduler)
+        if (builder.Settings(BumpOptions.SectionName, s => s.Get<BumpOptions>()).StandaloneScheduler)
         {
             services.AddStandaloneSchedule<BumpResumesJob, BumpOptions>("Standalone scheduler", firstEventId: 5001, o => o.Schedule, async (job, ct) =>
             {

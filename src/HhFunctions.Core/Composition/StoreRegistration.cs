@@ -14,8 +14,7 @@ public static class StoreRegistration
     public static bool UsesAzureStorage(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
-        return storage.UsesAzure;
+        return builder.Settings(StorageOptions.SectionName, s => s.Get<StorageOptions>()).UsesAzure;
     }
 
     /// <summary>Registers <typeparamref name="TPort"/> as a singleton: <typeparamref name="TAzure"/> in Azure, <typeparamref name="TFile"/> standalone.</summary>

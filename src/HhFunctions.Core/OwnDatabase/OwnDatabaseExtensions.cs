@@ -26,7 +26,7 @@ public static class OwnDatabaseExtensions
         services.AddTransient<OwnDatabaseStatus>();
         services.AddTransient<IStatusSection, OwnDatabaseStatus>();
         services.TryAddSingleton<IResponseMirror, NoResponseMirror>();
-        var sql = builder.Configuration.GetSection(SqlOptions.SectionName).Get<SqlOptions>() ?? new SqlOptions();
+        var sql = builder.Settings(SqlOptions.SectionName, s => s.Get<SqlOptions>());
         if (!sql.Enabled || SqlOptionsValidator.Describe(sql.ConnectionString) is not null)
         {
             return builder; // off, or refused at start by the validator (one line, no value)

@@ -44,7 +44,7 @@ public static class RecruitingExtensions
         services.AddQueue<CrmDrain, CrmDrainHandler>();
         services.AddRecruitingDesk();
 
-        var options = builder.Configuration.GetSection(RecruitingOptions.SectionName).Get<RecruitingOptions>() ?? new RecruitingOptions();
+        var options = builder.Settings(RecruitingOptions.SectionName, s => s.Get<RecruitingOptions>());
         if (options.StandaloneScheduler)
         {
             services.AddStandaloneSchedule<ReconcileJob, RecruitingOptions>("Reconcile responses", firstEventId: 9501, o => o.ReconcileSchedule, (job, ct) => job.RunAsync(ct));

@@ -46,7 +46,7 @@ public static class StateExtensions
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static void AddTableService(IHostApplicationBuilder builder)
     {
-        var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        var storage = builder.Settings(StorageOptions.SectionName, s => s.Get<StorageOptions>());
 
         // Few, short retries: when Table storage is down the bump must still finish inside the function timeout.
         var tableOptions = new TableClientOptions

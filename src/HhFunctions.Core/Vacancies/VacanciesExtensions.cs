@@ -41,7 +41,7 @@ public static class VacanciesExtensions
 
         builder.AddStore<IVacancyStore, AzureTableVacancyStore, FileVacancyStore>();
 
-        var search = builder.Configuration.GetSection(SearchOptions.SectionName).Get<SearchOptions>() ?? new SearchOptions();
+        var search = builder.Settings(SearchOptions.SectionName, s => s.Get<SearchOptions>());
         if (search.StandaloneScheduler && search.HasSources)
         {
             services.AddStandaloneSchedule<VacancyWatchJob, SearchOptions>("Vacancy watch scheduler", firstEventId: 8201, o => o.Schedule, async (job, ct) =>

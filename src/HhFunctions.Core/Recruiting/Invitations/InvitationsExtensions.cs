@@ -36,7 +36,7 @@ public static class InvitationsExtensions
         services.AddBotCommand<InvitationCommands>("invite", "<resume link> <vacancy id or link> [message]", "invite a candidate found on hh.ru to a vacancy (costs a resume contact; docs/recruiting.md)", (c, m, ct) => c.InviteAsync(m.Text, ct));
         services.AddBotCommand<InvitationCommands>("import", "<resume link>", "bring a candidate into Bitrix24: syncs their response or invitation, if any", (c, m, ct) => c.ImportAsync(m.Text, ct));
 
-        var options = builder.Configuration.GetSection(RecruitingOptions.SectionName).Get<RecruitingOptions>() ?? new RecruitingOptions();
+        var options = builder.Settings(RecruitingOptions.SectionName, s => s.Get<RecruitingOptions>());
         if (options.StandaloneScheduler)
         {
             services.AddStandaloneSchedule<SummaryJob, RecruitingOptions>("Recruiting summary", firstEventId: 9631, _ => SummaryJob.Tick, (job, ct) => job.RunAsync(ct));
