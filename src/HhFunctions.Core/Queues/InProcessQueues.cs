@@ -8,7 +8,8 @@ namespace HhFunctions.Queues;
 /// time, with the Functions host's rules (<see cref="QueueLimits"/>): a message that fails is tried again after
 /// <see cref="QueueLimits.RetryAfter"/>, <see cref="QueueLimits.MaxDequeueCount"/> times in all, then set aside
 /// (logged, counted in <see cref="Poisoned"/>). Delays run on <see cref="TimeProvider"/>. Messages live in
-/// memory: after a restart the schedules and reconcile runs catch up.
+/// memory: after a restart the schedules and reconcile runs catch up. A queue's channel and reader start with its first
+/// message, not with the host: most queues get none in a run, and seven idle readers cost the start some 20 ms.
 /// </summary>
 public sealed partial class InProcessQueues : BackgroundService
 {
@@ -18,6 +19,9 @@ public sealed partial class InProcessQueues : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<InProcessQueues> _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _readers = [];
+    private CancellationToken _readersStop;
+    private int _started;
     private int _disposed;
 
     public InProcessQueues(IEnumerable<QueueRegistration> registrations, IServiceScopeFactory scopes, TimeProvider time, ILogger<InProcessQueues> logger)
@@ -40,6 +44,11 @@ public sealed partial class InProcessQueues : BackgroundService
 
         var lane = LaneOf(queue);
         lane.Added();
+        if (Volatile.Read(ref _started) == 1)
+        {
+            StartReader(queue, lane); // before the host started, ExecuteAsync starts it
+        }
+
         _ = DeliverAsync(lane, new Delivery(Observability.QueueTrace.Stamp(queue, body, delay, _time), 1), QueueLimits.Clamp(delay));
     }
 
@@ -55,7 +64,49 @@ public sealed partial class InProcessQueues : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var stop = stoppingToken.Register(_stopping.Cancel);
-        await Task.WhenAll(_registrations.Values.Select(r => ReadAsync(r, LaneOf(r.Name), stoppingToken)));
+        lock (_readers)
+        {
+            _readersStop = stoppingToken;
+        }
+
+        Volatile.Write(ref _started, 1);
+        foreach (var (queue, lane) in _lanes)
+        {
+            if (lane.Pending > 0)
+            {
+                StartReader(queue, lane); // sent to before the host started (Send counts a message before it looks at _started)
+            }
+        }
+
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Task[] readers;
+        lock (_readers)
+        {
+            readers = [.. _readers];
+        }
+
+        await Task.WhenAll(readers);
+    }
+
+    /// <summary>Starts <paramref name="lane"/>'s reader, once.</summary>
+    private void StartReader(string queue, Lane lane)
+    {
+        if (!lane.TryMarkRead())
+        {
+            return;
+        }
+
+        lock (_readers)
+        {
+            _readers.Add(Task.Run(() => ReadAsync(_registrations[queue], lane, _readersStop), CancellationToken.None));
+        }
     }
 
     private async Task ReadAsync(QueueRegistration registration, Lane lane, CancellationToken stoppingToken)
@@ -147,6 +198,7 @@ public sealed partial class InProcessQueues : BackgroundService
         private readonly Lock _gate = new();
         private int _pending;
         private int _poisoned;
+        private int _read;
         private TaskCompletionSource _idle = Completed();
 
         public Channel<Delivery> Visible { get; } = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true });
@@ -167,6 +219,9 @@ public sealed partial class InProcessQueues : BackgroundService
         }
 
         public void SetAside() => Interlocked.Increment(ref _poisoned);
+
+        /// <summary>True the first time only: the caller starts the lane's reader.</summary>
+        public bool TryMarkRead() => Interlocked.Exchange(ref _read, 1) == 0;
 
         public void Done()
         {

@@ -24,6 +24,39 @@ public sealed class InProcessQueuesTests
     }
 
     [Fact]
+    public async Task Send_BeforeTheHostStarted_HandledOnceItStarts()
+    {
+        await using var kit = await Kit.StartAsync(start: false);
+
+        await kit.Queue.SendAsync(new Ping("early"), CancellationToken.None);
+        await Task.Delay(50);
+        Assert.Empty(kit.Handled);
+        Assert.Equal(1, kit.Queue.Pending);
+
+        await kit.Queues.StartAsync(CancellationToken.None);
+        await kit.Queue.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await kit.Queue.SendAsync(new Ping("later"), CancellationToken.None); // the queue's reader, started by the host, reads on
+        await kit.Queue.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["early", "later"], kit.Handled);
+    }
+
+    [Fact]
+    public async Task Stop_WhileAMessageWaitsForItsDelay_StopsPromptlyAndTheMessageIsNotHandled()
+    {
+        await using var kit = await Kit.StartAsync();
+        await kit.Queue.SendAsync(new Ping("now"), CancellationToken.None);
+        await kit.Queue.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await kit.Queue.SendAsync(new Ping("tomorrow"), TimeSpan.FromDays(1), CancellationToken.None);
+
+        await kit.Queues.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        kit.Time.Advance(TimeSpan.FromDays(1));
+        await Task.Delay(50);
+        Assert.Equal(["now"], kit.Handled); // in memory only: a restart's schedules and reconcile runs catch up
+    }
+
+    [Fact]
     public async Task Send_WithDelay_HandledOnlyWhenTheDelayHasPassedOnTheTimeProvider()
     {
         await using var kit = await Kit.StartAsync();
@@ -183,7 +216,7 @@ public sealed class InProcessQueuesTests
 
         public InProcessQueue<Ping> Queue => _services.GetRequiredService<InProcessQueue<Ping>>();
 
-        public static async Task<Kit> StartAsync(int failuresBeforeSuccess = 0)
+        public static async Task<Kit> StartAsync(int failuresBeforeSuccess = 0, bool start = true)
         {
             var kit = new Kit { FailuresBeforeSuccess = failuresBeforeSuccess };
             var services = new ServiceCollection();
@@ -194,7 +227,11 @@ public sealed class InProcessQueuesTests
             services.AddInProcessQueues();
             kit._services = services.BuildServiceProvider();
             kit.Logs = kit._services.GetFakeLogCollector();
-            await kit.Queues.StartAsync(CancellationToken.None);
+            if (start)
+            {
+                await kit.Queues.StartAsync(CancellationToken.None);
+            }
+
             return kit;
         }
 
