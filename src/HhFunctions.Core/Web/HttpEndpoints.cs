@@ -151,13 +151,25 @@ public static partial class HttpEndpoints
     /// <summary>Checks the raw query (length as sent, repeated parameters a dictionary would hide).</summary>
     private static IResult? ValidateQuery(HttpRequest request)
     {
-        if (request.QueryString.HasValue && request.QueryString.Value!.Length > MaxQueryLength)
+        if (!request.QueryString.HasValue)
+        {
+            return null;
+        }
+
+        if (request.QueryString.Value!.Length > MaxQueryLength)
         {
             return Problem(request, 414, "Query too long", $"The query string is longer than {MaxQueryLength} characters.");
         }
 
-        var repeated = request.Query.FirstOrDefault(q => q.Value.Count > 1).Key;
-        return repeated is null ? null : Problem(request, 400, "Repeated parameter", $"The parameter '{repeated}' is given more than once.");
+        foreach (var (name, values) in request.Query)
+        {
+            if (values.Count > 1)
+            {
+                return Problem(request, 400, "Repeated parameter", $"The parameter '{name}' is given more than once.");
+            }
+        }
+
+        return null;
     }
 
     private sealed class RedirectResult(Uri location) : IResult
