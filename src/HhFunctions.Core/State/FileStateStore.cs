@@ -167,8 +167,14 @@ public sealed class FileStateStore : IStateStore, IDisposable
         }
     }
 
+    /// <summary>
+    /// The file's content, read under the folder's locks; a file that does not exist (a fresh install's) is answered
+    /// without them, as if read a moment before whichever write creates it.
+    /// </summary>
     private Task<T?> ReadAsync<T>(string file, CancellationToken ct) =>
-        _files.LockedAsync(() => _files.ReadAsync<T>(file, ct), ct);
+        File.Exists(Path.Combine(_files.Folder, file))
+            ? _files.LockedAsync(() => _files.ReadAsync<T>(file, ct), ct)
+            : Task.FromResult(default(T));
 
     private Task<TResult> UpdateListAsync<TItem, TResult>(string file, Func<List<TItem>, TResult> change, CancellationToken ct) =>
         UpdateFileAsync<List<TItem>, TResult>(file, current =>

@@ -126,4 +126,28 @@ public sealed class FileStateStoreTests : StateStoreTests, IDisposable
         Assert.Equal(before, Directory.GetFiles(_folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
         Assert.Equal("Dev", Assert.Single(await Create().GetResumesAsync(CancellationToken.None)).Title);
     }
+
+    [Fact]
+    public async Task GetAccountAsync_LockHeldByAnotherProcess_NoFileAnsweredAtOnceAFileWaitsForTheLock()
+    {
+        var store = Create();
+        var lockPath = Path.Combine(_folder, "state", ".lock");
+
+        using (await FileLock.AcquireAsync(lockPath, TimeSpan.FromSeconds(5), TimeProvider.System, CancellationToken.None))
+        {
+            var fresh = await store.GetAccountAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)); // nothing to read: no lock needed
+            Assert.Equal(AccountState.Empty, fresh);
+        }
+
+        await store.UpdateAccountAsync(a => a with { DisplayName = "Owner" }, CancellationToken.None);
+        Task<AccountState> read;
+        using (await FileLock.AcquireAsync(lockPath, TimeSpan.FromSeconds(5), TimeProvider.System, CancellationToken.None))
+        {
+            read = store.GetAccountAsync(CancellationToken.None);
+            await Task.Delay(200);
+            Assert.False(read.IsCompleted); // a file is read under the lock, never while another writer holds it
+        }
+
+        Assert.Equal("Owner", (await read.WaitAsync(TimeSpan.FromSeconds(5))).DisplayName);
+    }
 }
