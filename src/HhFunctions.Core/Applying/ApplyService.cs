@@ -544,8 +544,7 @@ public sealed partial class ApplyService(
             UpdatedAt = now,
         };
 
-    /// <summary>Waits for this call's turn on the app's one hh.ru pacer (shared with the watch and the tracker).</summary>
-    /// <summary>One hh.ru call with the account's token, on the shared pacer (spaced from the previous call's answer).</summary>
+    /// <summary>One hh.ru call with the account's token, on the app's one hh.ru pacer (shared with the watch and the tracker), spaced from the previous call's answer.</summary>
     private Task<T> PacedAsync<T>(Func<string, CancellationToken, Task<T>> call, CancellationToken ct) =>
         pacer.CallAsync(c => tokens.WithAccessTokenAsync(call, c), ct);
 
