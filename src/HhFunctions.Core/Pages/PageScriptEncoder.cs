@@ -20,7 +20,7 @@ internal sealed class PageScriptEncoder : JavaScriptEncoder
     // "\uXXXX" for each UTF-16 unit.
     public override int MaxOutputCharactersPerInputCharacter => 6;
 
-    public override bool WillEncode(int unicodeScalar) => !(char.IsAsciiLetterOrDigit((char)unicodeScalar) && unicodeScalar < 128) && unicodeScalar != ' ';
+    public override bool WillEncode(int unicodeScalar) => unicodeScalar is not ((>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or ' ');
 
     public override unsafe int FindFirstCharacterToEncode(char* text, int textLength)
     {
