@@ -2,6 +2,9 @@ using HhFunctions;
 using HhFunctions.Configuration;
 using HhFunctions.Standalone;
 
+// First: plays back the last start's JIT profile on a second core while this start records its own (see JitProfile).
+JitProfile.Start(AppContext.BaseDirectory, ownProcess: System.Reflection.Assembly.GetEntryAssembly() == typeof(JitProfile).Assembly);
+
 return await StartupGuard.RunAsync(async () =>
 {
     // The slim builder leaves out what a localhost app does not use (IIS integration, static web assets, HTTPS unless

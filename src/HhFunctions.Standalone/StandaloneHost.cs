@@ -49,6 +49,13 @@ public static class StandaloneHost
         }
 
         builder.Services.AddHostedService<StartupWarmUp>();
+        if (JitProfile.Current.IsRecording)
+        {
+            // The start-up JIT profile Program began: its recording also ends after a minute, or at shutdown.
+            builder.Services.AddSingleton(JitProfile.Current);
+            builder.Services.AddHostedService<JitProfileLimit>();
+        }
+
         builder.Services.AddSingleton<ILocalAddress, StandaloneAddress>(); // links use the port the host listens on
         builder.Services.AddInProcessQueues();
 
