@@ -7,7 +7,7 @@ namespace HhFunctions.Standalone;
 /// first requests, the runtime records which methods it had to compile. On the next start a second core compiles them
 /// from that record ahead of the main thread. ReadyToRun leaves some 1,200 methods to the JIT: generic code over the
 /// app's own value types, its async methods' state machines among them. With the record, the first page comes some
-/// 10% sooner (docs/architecture.md#start-up).
+/// 7–11% sooner (docs/architecture.md#start-up).
 /// <para>
 /// The record is a cache file in the user's cache folder, one per install folder; deleting it costs one slower start.
 /// <see cref="Variable"/> names another folder, or "off". The runtime ignores a record made by another build and
