@@ -90,8 +90,9 @@ public sealed class JitProfile
     }
 
     /// <summary>
-    /// Where the profile is kept: <see cref="Variable"/> when set (null for "off"), else the user's cache folder
-    /// (XDG_CACHE_HOME or ~/.cache, %LOCALAPPDATA% on Windows) under "hhfunctions"; null when there is none.
+    /// Where the profile is kept: <see cref="Variable"/> when set (null for "off" or what is not a path), else the
+    /// user's cache folder (XDG_CACHE_HOME or ~/.cache, %LOCALAPPDATA% on Windows) under "hhfunctions"; null when
+    /// there is none.
     /// </summary>
     public static string? FolderFrom(Func<string, string?> environment, bool windows)
     {
@@ -99,7 +100,19 @@ public sealed class JitProfile
         var chosen = environment(Variable)?.Trim();
         if (!string.IsNullOrEmpty(chosen))
         {
-            return string.Equals(chosen, "off", StringComparison.OrdinalIgnoreCase) ? null : Path.GetFullPath(chosen);
+            if (string.Equals(chosen, "off", StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+
+            try
+            {
+                return Path.GetFullPath(chosen);
+            }
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+            {
+                return null; // not a path: no profile, as for a folder that cannot be made
+            }
         }
 
         if (windows)

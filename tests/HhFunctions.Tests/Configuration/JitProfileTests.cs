@@ -27,6 +27,7 @@ public sealed class JitProfileTests
         var chosen = Path.Combine(root, "chosen");
         Assert.Equal(chosen, JitProfile.FolderFrom(n => Env(new() { [JitProfile.Variable] = chosen, ["HOME"] = root }, n), windows: false));
         Assert.Null(JitProfile.FolderFrom(n => Env(new() { [JitProfile.Variable] = " OFF ", ["HOME"] = root }, n), windows: false));
+        Assert.Null(JitProfile.FolderFrom(n => Env(new() { [JitProfile.Variable] = "bad\0path", ["HOME"] = root }, n), windows: false));
         Assert.Equal(
             Path.Combine(root, "xdg", "hhfunctions"),
             JitProfile.FolderFrom(n => Env(new() { ["XDG_CACHE_HOME"] = Path.Combine(root, "xdg"), ["HOME"] = root }, n), windows: false));
