@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using HhFunctions.Configuration;
 using HhFunctions.State;
 
 namespace HhFunctions.Standalone;
@@ -9,7 +8,7 @@ namespace HhFunctions.Standalone;
 /// background thread while the host starts, instead of inside the first status page view (which mints a form value
 /// and, with hh.ru access set up, a setup link, and stores them). No side effects: nothing is read or written.
 /// </summary>
-public sealed class StartupWarmUp(IStateStore state, DataFolder data) : IHostedService
+public sealed class StartupWarmUp(IStateStore state) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -17,9 +16,9 @@ public sealed class StartupWarmUp(IStateStore state, DataFolder data) : IHostedS
             () =>
             {
                 _ = RandomNumberGenerator.GetBytes(32);
-                if (state is FileStateStore)
+                if (state is FileStateStore files)
                 {
-                    FileStateStore.WarmUp(data);
+                    files.WarmUp();
                 }
             },
             CancellationToken.None);

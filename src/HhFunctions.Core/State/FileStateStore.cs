@@ -116,25 +116,23 @@ public sealed class FileStateStore : IStateStore, IDisposable
     public void Dispose() => _files.Dispose();
 
     /// <summary>
-    /// Builds the serializer's metadata for the state files that exist under <paramref name="data"/> (none are read or
-    /// written here), e.g. while the host starts, so that the first status page does not pay for it. A fresh install has
-    /// none of them, and then nothing is built: its first page reads no state file.
+    /// Builds the serializer's metadata for the state files that exist (none are read or written here), e.g. while the
+    /// host starts, so that the first status page does not pay for it. A fresh install has none of them, and then
+    /// nothing is built: its first page reads no state file.
     /// </summary>
-    public static void WarmUp(DataFolder data)
+    public void WarmUp()
     {
-        ArgumentNullException.ThrowIfNull(data);
-        var folder = data.Combine("state");
-        if (File.Exists(Path.Combine(folder, AccountFile)))
+        if (Exists(AccountFile))
         {
             _ = JsonSerializer.Deserialize<AccountState>(JsonSerializer.SerializeToUtf8Bytes(AccountState.Empty, Json), Json);
         }
 
-        if (File.Exists(Path.Combine(folder, ResumesFile)))
+        if (Exists(ResumesFile))
         {
             _ = JsonSerializer.Deserialize<List<ResumeState>>("[]"u8, Json);
         }
 
-        if (File.Exists(Path.Combine(folder, RunsFile)))
+        if (Exists(RunsFile))
         {
             _ = JsonSerializer.Deserialize<List<RunRecord>>("[]"u8, Json);
         }
@@ -172,9 +170,11 @@ public sealed class FileStateStore : IStateStore, IDisposable
     /// without them, as if read a moment before whichever write creates it.
     /// </summary>
     private Task<T?> ReadAsync<T>(string file, CancellationToken ct) =>
-        File.Exists(Path.Combine(_files.Folder, file))
+        Exists(file)
             ? _files.LockedAsync(() => _files.ReadAsync<T>(file, ct), ct)
             : Task.FromResult(default(T));
+
+    private bool Exists(string file) => File.Exists(Path.Combine(_files.Folder, file));
 
     private Task<TResult> UpdateListAsync<TItem, TResult>(string file, Func<List<TItem>, TResult> change, CancellationToken ct) =>
         UpdateFileAsync<List<TItem>, TResult>(file, current =>

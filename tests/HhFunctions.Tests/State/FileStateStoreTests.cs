@@ -115,13 +115,13 @@ public sealed class FileStateStoreTests : StateStoreTests, IDisposable
     [Fact]
     public async Task WarmUp_FreshOrNot_ReadsAndWritesNothing()
     {
-        FileStateStore.WarmUp(new DataFolder(_folder));
+        Create().WarmUp();
         Assert.False(Directory.Exists(_folder));
 
         await Create().SaveResumeAsync(new ResumeState("r1", "Dev", T0, T0.AddHours(4), ResumeOutcome.Raised, null, T0), CancellationToken.None);
         var before = Directory.GetFiles(_folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
 
-        FileStateStore.WarmUp(new DataFolder(_folder)); // with a state file there: reads and writes nothing either
+        Create().WarmUp(); // with a state file there: reads and writes nothing either
 
         Assert.Equal(before, Directory.GetFiles(_folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
         Assert.Equal("Dev", Assert.Single(await Create().GetResumesAsync(CancellationToken.None)).Title);
