@@ -1,5 +1,6 @@
 using HhFunctions.Configuration;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace HhFunctions.Functions;
@@ -14,6 +15,6 @@ public static class Program
         builder.AddFunctionsHost();
         using var host = builder.Build();
         StartupGuard.Validate(host.Services); // before the host starts: it would log the failure with a stack trace
-        await host.RunAsync();
+        await StartupGuard.RunUntilStoppedAsync(host, host.Services.GetRequiredService<IHostApplicationLifetime>()); // a stop during the start is a stop, not a crash
     });
 }

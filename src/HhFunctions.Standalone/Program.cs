@@ -17,7 +17,7 @@ return await StartupGuard.RunAsync(async () =>
     StartupGuard.Validate(app.Services); // before the host starts: it would log the failure with a stack trace
     app.UseExceptionHandler(); // an unexpected failure answers a problem+json 500, never a stack trace
     app.MapStandaloneRoutes();
-    await app.RunAsync();
+    await StartupGuard.RunUntilStoppedAsync(app, app.Lifetime); // a stop during the start is a stop, not a crash
 });
 
 public partial class Program;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace HhFunctions.Configuration;
@@ -41,6 +42,26 @@ public static class StartupGuard
         {
             await error.WriteLineAsync("HhFunctions cannot start: invalid configuration. " + message);
             return InvalidConfigurationExitCode;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="host"/> until it stops. A stop asked for while the host is still starting (Ctrl+C, or SIGTERM
+    /// from a service manager or a container runtime in the first second) ends the host's start with an
+    /// <see cref="OperationCanceledException"/>: that is a stop, not a failure, so it returns as a stop does and the
+    /// process exits 0 instead of aborting with an unhandled exception. Any other failure still throws.
+    /// </summary>
+    public static async Task RunUntilStoppedAsync(IHost host, IHostApplicationLifetime lifetime)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(lifetime);
+        try
+        {
+            await host.RunAsync();
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Stopped during the start: the host has already said "Application is shutting down...".
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using HhFunctions.Configuration;
 using HhFunctions.Functions;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -114,8 +115,52 @@ public sealed class StartupExitTests
     }
 
     [Fact]
+    public async Task RunUntilStopped_StopAskedForWhileTheHostStarts_ReturnsAsAStop()
+    {
+        // What Ctrl+C or a service manager's SIGTERM in the first second does: the stop comes before the last hosted
+        // service has started. The host's start then throws OperationCanceledException; the process must exit 0.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--urls", "http://127.0.0.1:0"] });
+        builder.Services.AddHostedService<StopsTheAppWhileStarting>();
+        await using var app = builder.Build();
+
+        var lifetime = app.Lifetime; // RunAsync disposes the app's services when it ends
+
+        await StartupGuard.RunUntilStoppedAsync(app, lifetime).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(lifetime.ApplicationStopping.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task RunUntilStopped_CancelledWithoutAStop_IsStillAFailure()
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--urls", "http://127.0.0.1:0"] });
+        builder.Services.AddHostedService<CancelsWithoutAStop>();
+        await using var app = builder.Build();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => StartupGuard.RunUntilStoppedAsync(app, app.Lifetime).WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
     public async Task Guard_OtherFailure_IsNotDisguisedAsConfiguration()
     {
         await Assert.ThrowsAsync<InvalidOperationException>(() => StartupGuard.RunAsync(() => throw new InvalidOperationException("a bug"), TextWriter.Null));
+    }
+
+    private sealed class StopsTheAppWhileStarting(IHostApplicationLifetime lifetime) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            lifetime.StopApplication();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private sealed class CancelsWithoutAStop : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => throw new OperationCanceledException("a timeout of its own");
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
