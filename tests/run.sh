@@ -84,5 +84,12 @@ read -r passed failed skipped < <(cat "$results"/*.trx 2>/dev/null | grep -o '<C
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the build or the runner failed before any test result
 fi
+# The failures again, last: a long run's log is often read from its end (CI shows only its tail).
+if grep -qE '^  Failed ' "$results/dotnet-test.log"; then
+  echo
+  echo "[tests] failed tests (each with the first lines of its message; the whole log: $results/dotnet-test.log):"
+  awk '/^  Failed /{on=1; n=0; f++; if (f > 20) exit} /^  (Passed|Skipped) |^\[xUnit|^Test Run|^Total tests/{on=0} on && n++ < 25' \
+    "$results/dotnet-test.log"
+fi
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"
